@@ -1,0 +1,224 @@
+"""`hansei`: write, read, render and measure postmortems from the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
+
+import typer
+
+from hansei import __version__
+from hansei.cli.documents import load_document
+from hansei.cli.output import error_console, metrics_table, print_diagnostics, stdout_console
+from hansei.config import load_settings
+from hansei.errors import DocumentError, HanseiError
+from hansei.markdown import render_html, render_markdown
+from hansei.markdown.values import parse_timestamp
+from hansei.metrics import compute_metrics
+from hansei.model import Impact, Language, Postmortem, Severity, Slo, Times
+
+app = typer.Typer(
+    name="hansei",
+    help="Postmortems for teams that run services against SLOs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(StrEnum):
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+def _fail(message: str) -> NoReturn:
+    error_console().print(message, markup=False)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hansei {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Postmortems for teams that run services against SLOs."""
+
+
+def _document_json(postmortem: Postmortem) -> dict[str, Any]:
+    return {
+        "postmortem": postmortem.to_json_dict(),
+        "metrics": compute_metrics(postmortem).model_dump(mode="json"),
+    }
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _write(text: str, output: Path | None, *, force: bool = True) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        _fail(f"{output}: already exists (use --force to overwrite)")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(f"{output}: cannot write: {error.strerror or error}")
+
+
+@app.command()
+def new(
+    title: Annotated[str | None, typer.Option(help="Incident title.")] = None,
+    author: Annotated[str | None, typer.Option(help="Who writes the postmortem.")] = None,
+    reviewer: Annotated[
+        list[str] | None, typer.Option(help="A reviewer; repeat for more.")
+    ] = None,
+    service: Annotated[
+        list[str] | None, typer.Option(help="An affected service; repeat for more.")
+    ] = None,
+    severity: Annotated[Severity | None, typer.Option(help="Severity.")] = None,
+    occurred: Annotated[str | None, typer.Option(help="Impact start, e.g. '2025-01-16 12:00'.")] = None,
+    detected: Annotated[str | None, typer.Option(help="Detection time, e.g. '2025-01-16 12:05'.")] = None,
+    recovered: Annotated[str | None, typer.Option(help="Recovery time.")] = None,
+    slo_target: Annotated[
+        float | None, typer.Option(help="SLO target, e.g. 0.999 (default HANSEI_SLO_TARGET).")
+    ] = None,
+    lang: Annotated[Language | None, typer.Option(help="Language of the document.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA timezone (default Asia/Tokyo).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
+) -> None:
+    """Write a fresh postmortem from the template, with what is known filled in."""
+    settings = load_settings()
+    zone_name = timezone or settings.timezone
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ValueError, KeyError):
+        _fail(f"--timezone: unknown timezone {zone_name!r}")
+
+    def when(option: str, text: str | None) -> datetime | None:
+        if text is None:
+            return None
+        try:
+            return parse_timestamp(text, zone)
+        except ValueError as error:
+            _fail(f"--{option}: {error}")
+
+    target = slo_target if slo_target is not None else settings.slo_target
+    if not 0 < target < 1:
+        _fail(f"--slo-target: must be between 0 and 1 (e.g. 0.999), not {target}")
+    try:
+        postmortem = Postmortem(
+            title=title,
+            author=author,
+            reviewers=reviewer or [],
+            date=datetime.now(zone).date(),
+            language=lang or Language(settings.language),
+            timezone=zone_name,
+            times=Times(
+                occurred=when("occurred", occurred),
+                detected=when("detected", detected),
+                recovered=when("recovered", recovered),
+            ),
+            impact=Impact(services=service or [], severity=severity),
+            slo=Slo(target=target, window_days=settings.slo_window_days),
+        )
+    except ValueError as error:
+        _fail(f"invalid value: {error}")
+    _write(render_markdown(postmortem), output, force=force)
+    if output is not None:
+        error_console().print(f"wrote {output}", markup=False)
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="A postmortem (Markdown or JSON).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the model and metrics as JSON.")] = False,
+) -> None:
+    """Read a postmortem and print what hansei understood."""
+    result = load_document(file)
+    print_diagnostics(str(file), result.diagnostics)
+    if as_json:
+        typer.echo(_dump(_document_json(result.postmortem)))
+        return
+    pm = result.postmortem
+    console = stdout_console()
+    console.print(f"[bold]{pm.title or '(no title)'}[/bold]  {pm.status.value}  {pm.language.value}")
+    console.print(
+        f"timeline rows: {len(pm.timeline)}, whys: {len(pm.rca.whys)}, "
+        f"action items: {len(pm.action_items)}, reviews: {len(pm.reviews)}",
+        markup=False,
+    )
+    console.print(metrics_table([(str(file), pm.title or "", compute_metrics(pm))]))
+
+
+@app.command()
+def render(
+    file: Annotated[Path, typer.Argument(help="A postmortem (Markdown or JSON).")],
+    lang: Annotated[Language | None, typer.Option(help="Language to render in.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+) -> None:
+    """Render a postmortem as Markdown (the template's layout), JSON or HTML."""
+    result = load_document(file)
+    print_diagnostics(str(file), result.diagnostics)
+    pm = result.postmortem
+    if lang is not None:
+        pm = pm.model_copy(update={"language": lang})
+    if output_format == OutputFormat.json:
+        text = _dump(_document_json(pm)) + "\n"
+    elif output_format == OutputFormat.html:
+        text = render_html(pm)
+    else:
+        text = render_markdown(pm)
+    _write(text, output)
+
+
+@app.command()
+def metrics(
+    files: Annotated[list[Path], typer.Argument(help="Postmortems (Markdown or JSON).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per file.")] = False,
+) -> None:
+    """Print TTD … TTF, downtime, availability and error budget for each postmortem."""
+    rows = []
+    for file in files:
+        result = load_document(file)
+        print_diagnostics(str(file), result.diagnostics)
+        rows.append((str(file), result.postmortem.title or "", compute_metrics(result.postmortem)))
+    if as_json:
+        typer.echo(
+            _dump([{"file": source, "title": title, "metrics": m.model_dump()} for source, title, m in rows])
+        )
+        return
+    stdout_console().print(metrics_table(rows))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the postmortem model."""
+    typer.echo(_dump(Postmortem.model_json_schema()))
+
+
+def main() -> None:
+    """Entry point: HanseiError becomes `file:line: message` and exit status 2."""
+    try:
+        app()
+    except DocumentError as error:
+        error_console().print(str(error), markup=False)
+        raise SystemExit(2) from None
+    except HanseiError as error:
+        error_console().print(f"hansei: {error}", markup=False)
+        raise SystemExit(2) from None

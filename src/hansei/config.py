@@ -1,0 +1,51 @@
+"""Settings, read from HANSEI_* environment variables by load_settings() only.
+
+Nothing reads the environment at import time; callers build the settings once
+and pass them on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ENV_PREFIX = "HANSEI_"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timezone: str = Field(default="Asia/Tokyo", description="Default timezone of new documents.")
+    language: str = Field(default="ja", description="Default language of new documents (ja|en).")
+    slo_target: float = Field(default=0.999, gt=0, lt=1, description="Default SLO target.")
+    slo_window_days: int = Field(default=30, gt=0, description="Default SLO window in days.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown timezone {value!r}") from error
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("ja", "en"):
+            raise ValueError("language must be 'ja' or 'en'")
+        return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from HANSEI_* variables (default: the process environment)."""
+    source = os.environ if environ is None else environ
+    values = {
+        name: source[ENV_PREFIX + name.upper()]
+        for name in Settings.model_fields
+        if ENV_PREFIX + name.upper() in source
+    }
+    return Settings.model_validate(values)

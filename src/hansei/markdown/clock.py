@@ -1,0 +1,97 @@
+"""Timeline times of day, resolved to full timestamps (DESIGN.md definitions).
+
+A row's `HH:MM` takes the date of the row before (the first row: the date of
+the anchor time, `detected` by preference) and rolls over to the next day
+when it would go backwards; a row may carry its own date, `MM-DD HH:MM` or
+`YYYY-MM-DD HH:MM`. The parser and the renderer share these rules, so a
+rendered timeline reads back to the same instants.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from hansei.markdown.values import fold, is_placeholder, parse_timestamp, zone_from_suffix
+from hansei.model import Postmortem
+
+_ROW_TIME = re.compile(
+    r"^(?:(?:(?P<year>\d{4})\s*[-/年]\s*)?(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?\s+)?"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?P<zone>\(?\s*(?:JST|UTC|GMT|Z|[+-]\d{1,2}:?\d{2})\s*\)?)?$",
+    re.IGNORECASE,
+)
+
+ANCHOR_FIELDS = ("detected", "occurred", "response_started", "mitigated", "recovered", "resolved")
+
+
+def anchor_date(postmortem: Postmortem) -> date | None:
+    """The date the first timeline row's time of day belongs to."""
+    zone = postmortem.zone
+    for name in ANCHOR_FIELDS:
+        value: datetime | None = getattr(postmortem.times, name)
+        if value is not None:
+            return value.astimezone(zone).date()
+    return postmortem.date
+
+
+def resolve_row_time(
+    text: str, previous: datetime | None, anchor: date | None, zone: tzinfo
+) -> datetime | None:
+    """The instant a timeline cell names; `previous` is the row before, in `zone`.
+
+    Raises ValueError for text that is no time, or a bare time with no date to
+    take (no earlier row and no anchor).
+    """
+    if is_placeholder(text):
+        return None
+    folded = fold(text).strip()
+    match = _ROW_TIME.match(folded)
+    if not match:
+        return parse_timestamp(folded, zone)
+    row_zone = zone_from_suffix(match.group("zone")) if match.group("zone") else zone
+    clock = time(int(match.group("hour")), int(match.group("minute")), int(match.group("second") or 0))
+    previous_local = previous.astimezone(row_zone).replace(tzinfo=None) if previous else None
+    if match.group("month"):
+        year_source = previous_local.year if previous_local else anchor.year if anchor else None
+        year = int(match.group("year")) if match.group("year") else year_source
+        if year is None:
+            raise ValueError(f"timeline time {text.strip()!r} has no year: write YYYY-MM-DD HH:MM")
+        try:
+            local = datetime.combine(date(year, int(match.group("month")), int(match.group("day"))), clock)
+        except ValueError as error:
+            raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
+    elif previous_local is not None:
+        local = datetime.combine(previous_local.date(), clock)
+        if local < previous_local:
+            local += timedelta(days=1)
+    elif anchor is not None:
+        local = datetime.combine(anchor, clock)
+    else:
+        raise ValueError(
+            f"timeline time {text.strip()!r} has no date: give the detection time "
+            "or write the row as YYYY-MM-DD HH:MM"
+        )
+    return local.replace(tzinfo=row_zone)
+
+
+def format_row_time(value: datetime, previous: datetime | None, anchor: date | None, zone: tzinfo) -> str:
+    """The shortest cell text that `resolve_row_time` reads back as `value`."""
+    local = value.astimezone(zone).replace(tzinfo=None)
+    clock = f"{local:%H:%M:%S}" if local.second else f"{local:%H:%M}"
+    previous_local = previous.astimezone(zone).replace(tzinfo=None) if previous else None
+    if previous_local is not None:
+        expected = datetime.combine(previous_local.date(), local.time())
+        if expected < previous_local:
+            expected += timedelta(days=1)
+        year = previous_local.year
+    elif anchor is not None:
+        expected = datetime.combine(anchor, local.time())
+        year = anchor.year
+    else:
+        return f"{local:%Y-%m-%d} {clock}"
+    if expected == local:
+        return clock
+    if local.year == year:
+        return f"{local:%m-%d} {clock}"
+    return f"{local:%Y-%m-%d} {clock}"

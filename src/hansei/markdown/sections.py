@@ -1,0 +1,113 @@
+"""Blocks grouped into the template's sections, however the author ordered or nested them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hansei.markdown.blocks import Block, Heading, Rule
+from hansei.markdown.vocabulary import (
+    SECTION_ALIASES,
+    SUBSECTION_ALIASES,
+    TITLE_PREFIXES,
+    lookup,
+    normalise,
+)
+
+HEADER = "header"
+LOGS = "logs"
+
+
+@dataclass
+class Chunk:
+    """The blocks under one heading: a known (section, subsection) or an unknown heading."""
+
+    section: str
+    subsection: str | None
+    heading: Heading | None
+    blocks: list[Block] = field(default_factory=list)
+    unknown: bool = False
+    after: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.heading.line if self.heading else 1
+
+    def content(self) -> list[Block]:
+        return [block for block in self.blocks if not isinstance(block, Rule)]
+
+
+def _top_level(text: str, *, whole_only: bool) -> str | None:
+    """A top-level section key.
+
+    An alias matches the whole heading (parenthesised notes aside) or, if it
+    has three characters or more and `whole_only` is off, a part of it.
+    """
+    folded = normalise(re.sub(r"[（(][^）)]*[）)]", "", text)) or normalise(text)
+    whole = normalise(text)
+    for alias, key in SECTION_ALIASES:
+        if alias in (folded, whole):
+            return key
+    if whole_only:
+        return None
+    for alias, key in SECTION_ALIASES:
+        if len(alias) >= 3 and alias in whole:
+            return key
+    return None
+
+
+def _subsection_anywhere(text: str) -> tuple[str, str] | None:
+    for section, table in SUBSECTION_ALIASES.items():
+        key = lookup(text, table)
+        if key is not None:
+            return section, key
+    return None
+
+
+def is_title_heading(heading: Heading) -> bool:
+    return normalise(heading.text).startswith(TITLE_PREFIXES)
+
+
+def split_sections(blocks: list[Block]) -> tuple[Heading | None, list[Chunk]]:
+    """The title heading and the chunks in document order."""
+    title: Heading | None = None
+    chunks: list[Chunk] = [Chunk(HEADER, None, None)]
+    section = HEADER
+    section_level = 1
+    unknown_level: int | None = None
+    for block in blocks:
+        if not isinstance(block, Heading):
+            chunks[-1].blocks.append(block)
+            if isinstance(block, Rule):
+                # A rule closes a kept section: a deeper heading after it stands on its own.
+                unknown_level = None
+            continue
+        if title is None and section == HEADER and (block.level == 1 or is_title_heading(block)):
+            title = block
+            continue
+        sub_table = SUBSECTION_ALIASES.get(section, ())
+        subsection = lookup(block.text, sub_table) if sub_table else None
+        # Inside a known section, a deeper heading is its own part unless it names a section whole.
+        nested = section != HEADER and block.level > section_level
+        top = _top_level(block.text, whole_only=nested)
+        if subsection is not None and (block.level > section_level or top is None):
+            chunks.append(Chunk(section, subsection, block))
+            unknown_level = None
+        elif top is not None:
+            section, section_level = top, block.level
+            chunks.append(Chunk(section, None, block))
+            unknown_level = None
+        elif section == "appendix" and block.level > section_level:
+            chunks.append(Chunk(section, LOGS, block, after=section))
+            unknown_level = None
+        elif unknown_level is not None and block.level > unknown_level:
+            chunks[-1].blocks.append(block)
+        elif (found := _subsection_anywhere(block.text)) is not None and block.level > 2:
+            section, subsection = found
+            chunks.append(Chunk(section, subsection, block))
+            unknown_level = None
+        else:
+            after = None if section == HEADER else section
+            chunks.append(Chunk(section, None, block, unknown=True, after=after))
+            unknown_level = block.level
+    return title, chunks

@@ -1,0 +1,215 @@
+"""Reading and writing the values inside the document: times, durations, percentages.
+
+Every `parse_*` returns None for a template placeholder and raises ValueError,
+with a message for the reader, for text it cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hansei.model import Language
+
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        \[[^\]]*\](?!\()            # [担当者名], [例: 15分] (not a link)
+      | [YＹ]{4}[-/][MＭ]{2}[-/][DＤ]{2}(?:[ T][HＨ]{2}:[MＭ]{2}(?::[SＳ]{2})?)?(?:\s*\S+)?
+      | [HＨ]{2}:[MＭ]{2}(?::[SＳ]{2})?
+      | (?:draft|review|final)\s*/\s*(?:draft|review|final)(?:\s*/\s*(?:draft|review|final))?
+      | critical\s*/\s*high\s*/\s*medium\s*/\s*low
+      | あり\s*/\s*なし | yes\s*/\s*no
+      | x{2,} | -{1,3} | ー | なし\s*/\s*軽微 | tbd | n/?a | 未定 | \?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True for empty text and for the template's fill-in markers."""
+    if text is None:
+        return True
+    stripped = text.strip()
+    return not stripped or bool(_PLACEHOLDER.match(stripped))
+
+
+def fold(text: str) -> str:
+    """Full-width digits, colons and spaces to their ASCII forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+# --- timezones ---------------------------------------------------------------
+
+_ZONE_LABELS = {"Asia/Tokyo": "JST", "UTC": "UTC", "Etc/UTC": "UTC"}
+_FIXED_SUFFIXES: dict[str, tzinfo] = {
+    "JST": ZoneInfo("Asia/Tokyo"),
+    "UTC": timezone.utc,
+    "GMT": timezone.utc,
+    "Z": timezone.utc,
+}
+
+
+def zone_label(timezone_name: str) -> str:
+    """How a timezone is written after a time: JST for Asia/Tokyo, else its name."""
+    return _ZONE_LABELS.get(timezone_name, timezone_name)
+
+
+def zone_from_suffix(suffix: str) -> tzinfo:
+    cleaned = suffix.strip().strip("()（）").strip()
+    upper = cleaned.upper()
+    if upper in _FIXED_SUFFIXES:
+        return _FIXED_SUFFIXES[upper]
+    offset = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?", upper)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
+        return timezone(sign * delta)
+    try:
+        return ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown timezone {cleaned!r}") from error
+
+
+# --- timestamps --------------------------------------------------------------
+
+_DATE = r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
+_CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+_SUFFIX = r"(?P<zone>Z|[+-]\d{1,2}:?\d{2}|\(?\s*[A-Za-z][A-Za-z_/+-]*\s*\)?)?"
+_TIMESTAMP = re.compile(rf"^{_DATE}(?:\s*(?:T|\s)\s*{_CLOCK})?\s*{_SUFFIX}$")
+_DATE_ONLY = re.compile(rf"^{_DATE}$")
+
+
+def parse_timestamp(text: str, zone: tzinfo) -> datetime | None:
+    """`2025-01-16 12:34:56 JST`, `2025/01/16 12:34`, ISO 8601, with or without a zone.
+
+    A time without a zone is in `zone`, the document's timezone.
+    """
+    if is_placeholder(text):
+        return None
+    folded = fold(text).strip()
+    match = _TIMESTAMP.match(folded)
+    if not match or match.group("hour") is None:
+        raise ValueError(f"not a date and time: {text.strip()!r} (expected YYYY-MM-DD HH:MM:SS)")
+    when_zone = zone_from_suffix(match.group("zone")) if match.group("zone") else zone
+    try:
+        return datetime(
+            int(match.group("year")),
+            int(match.group("month")),
+            int(match.group("day")),
+            int(match.group("hour")),
+            int(match.group("minute")),
+            int(match.group("second") or 0),
+            tzinfo=when_zone,
+        )
+    except ValueError as error:
+        raise ValueError(f"not a valid date and time: {text.strip()!r} ({error})") from error
+
+
+def format_timestamp(value: datetime, timezone_name: str) -> str:
+    local = value.astimezone(ZoneInfo(timezone_name))
+    return f"{local:%Y-%m-%d %H:%M:%S} {zone_label(timezone_name)}"
+
+
+def parse_date(text: str) -> date | None:
+    if is_placeholder(text):
+        return None
+    match = _DATE_ONLY.match(fold(text).strip())
+    if not match:
+        raise ValueError(f"not a date: {text.strip()!r} (expected YYYY-MM-DD)")
+    try:
+        return date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    except ValueError as error:
+        raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
+
+
+# --- durations ---------------------------------------------------------------
+
+_UNIT_SECONDS = {
+    "日": 86400, "d": 86400, "day": 86400, "days": 86400,
+    "時間": 3600, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "分": 60, "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "秒": 1, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+}  # fmt: skip
+_DURATION_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(日|時間半|時間|分|秒|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|d|h|m|s)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def parse_duration(text: str) -> float | None:
+    """Minutes in `15分`, `約1時間30分`, `1時間半`, `2日`, `45 minutes`, `1h 30m`, `90`."""
+    if is_placeholder(text):
+        return None
+    folded = fold(text).strip()
+    seconds = 0.0
+    found = False
+    for number, unit in _DURATION_PART.findall(folded):
+        found = True
+        if unit == "時間半":
+            seconds += float(number) * 3600 + 1800
+        else:
+            seconds += float(number) * _UNIT_SECONDS[unit.lower()]
+    if not found:
+        bare = re.fullmatch(r"(?:約|~|about\s*)?(\d+(?:\.\d+)?)", folded, re.IGNORECASE)
+        if not bare:
+            raise ValueError(f"not a duration: {text.strip()!r} (expected e.g. 15分 or 1時間30分)")
+        seconds = float(bare.group(1)) * 60
+    if abs(seconds - round(seconds)) < 1e-6:
+        seconds = round(seconds)
+    return seconds / 60
+
+
+_DURATION_UNITS: dict[Language, tuple[str, str, str, str, str]] = {
+    Language.ja: ("日", "時間", "分", "秒", ""),
+    Language.en: (" d", " h", " min", " s", " "),
+}
+
+
+def format_duration(minutes: float, language: Language) -> str:
+    """`2日3時間15分`, `15分30秒` / `2 d 3 h 15 min`, exact to the second."""
+    total = round(minutes * 60)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    mins, secs = divmod(rest, 60)
+    day_unit, hour_unit, minute_unit, second_unit, joiner = _DURATION_UNITS[language]
+    parts = [
+        f"{amount}{unit}"
+        for amount, unit in ((days, day_unit), (hours, hour_unit), (mins, minute_unit), (secs, second_unit))
+        if amount
+    ]
+    return joiner.join(parts) if parts else f"0{minute_unit}"
+
+
+# --- numbers -----------------------------------------------------------------
+
+_PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")
+
+
+def format_number(value: float) -> str:
+    """The shortest decimal that reads back as the same float (no exponent)."""
+    text = format(Decimal(repr(float(value))).normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def format_percent(value: float) -> str:
+    return f"{format_number(value)}%"
+
+
+def percentages(text: str) -> list[float]:
+    """Every `N%` in the text, in order."""
+    return [float(number) for number in _PERCENT.findall(fold(text))]
+
+
+def parse_bool(text: str) -> bool | None:
+    if is_placeholder(text):
+        return None
+    folded = fold(text).strip().lower()
+    if folded.startswith(("あり", "有", "yes", "true", "発生")):
+        return True
+    if folded.startswith(("なし", "無", "no", "false", "none")):
+        return False
+    raise ValueError(f"not yes or no: {text.strip()!r} (expected あり / なし)")

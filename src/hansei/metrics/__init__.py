@@ -1,0 +1,20 @@
+"""Durations, SLO and error-budget math: pure functions over the model."""
+
+from hansei.metrics.rounding import round_half_up
+from hansei.metrics.slo import BudgetFigures, budget_figures, budget_minutes, window_minutes
+from hansei.metrics.summary import Metrics, compute_metrics, computed_downtime
+from hansei.metrics.times import KeyTimes, key_times, minutes_between
+
+__all__ = [
+    "BudgetFigures",
+    "KeyTimes",
+    "Metrics",
+    "budget_figures",
+    "budget_minutes",
+    "compute_metrics",
+    "computed_downtime",
+    "key_times",
+    "minutes_between",
+    "round_half_up",
+    "window_minutes",
+]

@@ -1,0 +1,28 @@
+"""Who and what the incident hurt."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hansei.model.enums import Severity
+from hansei.model.text import Line, OptionalLine
+
+
+class Impact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    services: list[Line] = Field(default_factory=list)
+    users_affected: OptionalLine = None
+    severity: Severity | None = None
+    downtime_minutes: float | None = Field(
+        default=None, ge=0, description="Downtime as stated in the document (computed is separate)."
+    )
+    data_loss: bool | None = None
+
+
+class BusinessImpact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    users_affected: OptionalLine = None
+    failed_requests: OptionalLine = None
+    estimated_loss: OptionalLine = None
