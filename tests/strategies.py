@@ -46,6 +46,7 @@ _FIRST = "あいうえおかきくけこアイウエオカキクケコ障害復�
 _REST = _FIRST + "0123456789 、。・（）()-./!?&%+=@'\""
 
 ZONES = ("Asia/Tokyo", "UTC")
+_EXTRA_TITLES = ("メモ", "Note", "補足事項", "Customer comms")
 
 # Section keys an extra section can follow, in the order the renderer writes them.
 EXTRA_ANCHORS = (
@@ -123,7 +124,7 @@ def extra_sections(draw: st.DrawFn) -> list[ExtraSection]:
     for number in range(draw(st.integers(0, 3))):
         sections.append(
             ExtraSection(
-                title=f"{draw(st.sampled_from(['メモ', 'Note', '補足事項', 'Customer comms']))} {number}",
+                title=f"{draw(st.sampled_from(_EXTRA_TITLES))} {number}",
                 level=draw(st.sampled_from([2, 3])),
                 body=draw(st.just("") | paragraphs()),
                 after=draw(st.sampled_from(EXTRA_ANCHORS)),
@@ -138,9 +139,7 @@ def extra_sections(draw: st.DrawFn) -> list[ExtraSection]:
     return sorted(sections, key=position)
 
 
-steps = st.lists(
-    st.builds(Step, title=line, details=st.lists(line, max_size=3)), max_size=3
-)
+steps = st.lists(st.builds(Step, title=line, details=st.lists(line, max_size=3)), max_size=3)
 
 
 @st.composite

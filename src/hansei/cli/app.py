@@ -83,21 +83,25 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
 def new(
     title: Annotated[str | None, typer.Option(help="Incident title.")] = None,
     author: Annotated[str | None, typer.Option(help="Who writes the postmortem.")] = None,
-    reviewer: Annotated[
-        list[str] | None, typer.Option(help="A reviewer; repeat for more.")
-    ] = None,
+    reviewer: Annotated[list[str] | None, typer.Option(help="A reviewer; repeat for more.")] = None,
     service: Annotated[
         list[str] | None, typer.Option(help="An affected service; repeat for more.")
     ] = None,
     severity: Annotated[Severity | None, typer.Option(help="Severity.")] = None,
-    occurred: Annotated[str | None, typer.Option(help="Impact start, e.g. '2025-01-16 12:00'.")] = None,
-    detected: Annotated[str | None, typer.Option(help="Detection time, e.g. '2025-01-16 12:05'.")] = None,
+    occurred: Annotated[
+        str | None, typer.Option(help="Impact start, e.g. '2025-01-16 12:00'.")
+    ] = None,
+    detected: Annotated[
+        str | None, typer.Option(help="Detection time, e.g. '2025-01-16 12:05'.")
+    ] = None,
     recovered: Annotated[str | None, typer.Option(help="Recovery time.")] = None,
     slo_target: Annotated[
         float | None, typer.Option(help="SLO target, e.g. 0.999 (default HANSEI_SLO_TARGET).")
     ] = None,
     lang: Annotated[Language | None, typer.Option(help="Language of the document.")] = None,
-    timezone: Annotated[str | None, typer.Option(help="IANA timezone (default Asia/Tokyo).")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA timezone (default Asia/Tokyo).")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
 ) -> None:
@@ -146,7 +150,9 @@ def new(
 @app.command()
 def parse(
     file: Annotated[Path, typer.Argument(help="A postmortem (Markdown or JSON).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the model and metrics as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the model and metrics as JSON.")
+    ] = False,
 ) -> None:
     """Read a postmortem and print what hansei understood."""
     result = load_document(file)
@@ -156,7 +162,9 @@ def parse(
         return
     pm = result.postmortem
     console = stdout_console()
-    console.print(f"[bold]{pm.title or '(no title)'}[/bold]  {pm.status.value}  {pm.language.value}")
+    console.print(
+        f"[bold]{pm.title or '(no title)'}[/bold]  {pm.status.value}  {pm.language.value}"
+    )
     console.print(
         f"timeline rows: {len(pm.timeline)}, whys: {len(pm.rca.whys)}, "
         f"action items: {len(pm.action_items)}, reviews: {len(pm.reviews)}",
@@ -169,7 +177,9 @@ def parse(
 def render(
     file: Annotated[Path, typer.Argument(help="A postmortem (Markdown or JSON).")],
     lang: Annotated[Language | None, typer.Option(help="Language to render in.")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.md,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
 ) -> None:
     """Render a postmortem as Markdown (the template's layout), JSON or HTML."""
@@ -190,7 +200,9 @@ def render(
 @app.command()
 def metrics(
     files: Annotated[list[Path], typer.Argument(help="Postmortems (Markdown or JSON).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per file.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON, one object per file.")
+    ] = False,
 ) -> None:
     """Print TTD … TTF, downtime, availability and error budget for each postmortem."""
     rows = []
@@ -200,7 +212,12 @@ def metrics(
         rows.append((str(file), result.postmortem.title or "", compute_metrics(result.postmortem)))
     if as_json:
         typer.echo(
-            _dump([{"file": source, "title": title, "metrics": m.model_dump()} for source, title, m in rows])
+            _dump(
+                [
+                    {"file": source, "title": title, "metrics": m.model_dump()}
+                    for source, title, m in rows
+                ]
+            )
         )
         return
     stdout_console().print(metrics_table(rows))

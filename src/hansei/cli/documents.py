@@ -18,7 +18,9 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise DocumentError(f"cannot read the file: {error.strerror or error}", source=str(path)) from error
+        raise DocumentError(
+            f"cannot read the file: {error.strerror or error}", source=str(path)
+        ) from error
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -42,7 +44,9 @@ def _from_json(text: str, source: str) -> Postmortem:
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DocumentError(f"not valid JSON: {error.msg}", line=error.lineno, source=source) from error
+        raise DocumentError(
+            f"not valid JSON: {error.msg}", line=error.lineno, source=source
+        ) from error
     if isinstance(data, dict) and isinstance(data.get("postmortem"), dict):
         data = data["postmortem"]
     try:
@@ -50,7 +54,9 @@ def _from_json(text: str, source: str) -> Postmortem:
     except ValidationError as error:
         first = error.errors()[0]
         location = [part for part in first["loc"]]
-        field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in location).replace(".[", "[")
+        field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in location).replace(
+            ".[", "["
+        )
         raise DocumentError(
             first["msg"], line=_json_line(text, location), field=field or None, source=source
         ) from error

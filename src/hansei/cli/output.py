@@ -20,7 +20,9 @@ def error_console() -> Console:
 def print_diagnostics(source: str, diagnostics: list[Diagnostic]) -> None:
     console = error_console()
     for found in diagnostics:
-        console.print(f"{source}:{found.line}: warning: {found.code}: {found.message}", markup=False)
+        console.print(
+            f"{source}:{found.line}: warning: {found.code}: {found.message}", markup=False
+        )
 
 
 def _minutes(value: float | None) -> str:
@@ -38,11 +40,10 @@ def metrics_table(rows: list[tuple[str, str, Metrics]]) -> Table:
     for column in ("availability", "budget used", "budget left"):
         table.add_column(column, justify="right", no_wrap=True)
     for source, title, figures in rows:
-        used = (
-            "-"
-            if figures.budget_consumed_pct is None
-            else f"{format_number(figures.budget_consumed_pct)}% ({_percent(figures.budget_consumed_window_pct)} of window)"
-        )
+        used = "-"
+        if figures.budget_consumed_pct is not None:
+            window = _percent(figures.budget_consumed_window_pct)
+            used = f"{format_number(figures.budget_consumed_pct)}% ({window} of window)"
         left = (
             "-"
             if figures.budget_remaining_minutes is None

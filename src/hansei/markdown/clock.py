@@ -50,7 +50,9 @@ def resolve_row_time(
     if not match:
         return parse_timestamp(folded, zone)
     row_zone = zone_from_suffix(match.group("zone")) if match.group("zone") else zone
-    clock = time(int(match.group("hour")), int(match.group("minute")), int(match.group("second") or 0))
+    clock = time(
+        int(match.group("hour")), int(match.group("minute")), int(match.group("second") or 0)
+    )
     previous_local = previous.astimezone(row_zone).replace(tzinfo=None) if previous else None
     if match.group("month"):
         year_source = previous_local.year if previous_local else anchor.year if anchor else None
@@ -58,7 +60,9 @@ def resolve_row_time(
         if year is None:
             raise ValueError(f"timeline time {text.strip()!r} has no year: write YYYY-MM-DD HH:MM")
         try:
-            local = datetime.combine(date(year, int(match.group("month")), int(match.group("day"))), clock)
+            local = datetime.combine(
+                date(year, int(match.group("month")), int(match.group("day"))), clock
+            )
         except ValueError as error:
             raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
     elif previous_local is not None:
@@ -75,7 +79,9 @@ def resolve_row_time(
     return local.replace(tzinfo=row_zone)
 
 
-def format_row_time(value: datetime, previous: datetime | None, anchor: date | None, zone: tzinfo) -> str:
+def format_row_time(
+    value: datetime, previous: datetime | None, anchor: date | None, zone: tzinfo
+) -> str:
     """The shortest cell text that `resolve_row_time` reads back as `value`."""
     local = value.astimezone(zone).replace(tzinfo=None)
     clock = f"{local:%H:%M:%S}" if local.second else f"{local:%H:%M}"

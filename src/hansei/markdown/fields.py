@@ -85,11 +85,16 @@ _ACTION_MARKS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
     (ActionStatus.in_progress, ("🔄", "⏳", "🚧", "🟡")),
     (ActionStatus.todo, ("📝", "⬜", "🔲", "☐", "🔴")),
 )
+_IN_PROGRESS_WORDS = ("in progress", "in-progress", "inprogress", "wip", "doing")
 _ACTION_WORDS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
-    (ActionStatus.in_progress, ("in progress", "in-progress", "inprogress", "wip", "doing", "対応中", "進行中", "作業中", "着手済")),
-    (ActionStatus.todo, ("todo", "to do", "to-do", "未着手", "未対応", "not started", "open", "予定", "pending")),
-    (ActionStatus.done, ("done", "完了", "対応済", "済", "closed", "complete", "resolved", "fixed")),
-)  # fmt: skip
+    (ActionStatus.in_progress, (*_IN_PROGRESS_WORDS, "対応中", "進行中", "作業中", "着手済")),
+    (ActionStatus.todo, ("todo", "to do", "to-do", "未着手", "未対応", "not started", "open")),
+    (ActionStatus.todo, ("予定", "pending")),
+    (
+        ActionStatus.done,
+        ("done", "完了", "対応済", "済", "closed", "complete", "resolved", "fixed"),
+    ),
+)
 
 
 def parse_action_status(text: str) -> ActionStatus | None:
@@ -106,12 +111,13 @@ def parse_action_status(text: str) -> ActionStatus | None:
 
 
 _REVIEW_WORDS: tuple[tuple[ReviewStatus, tuple[str, ...]], ...] = (
-    (ReviewStatus.changes_requested, ("changes requested", "request changes", "差し戻し", "要修正", "修正依頼", "rejected")),
+    (ReviewStatus.changes_requested, ("changes requested", "request changes", "rejected")),
+    (ReviewStatus.changes_requested, ("差し戻し", "要修正", "修正依頼")),
     (ReviewStatus.approved, ("approved", "approve", "承認", "lgtm")),
     (ReviewStatus.final, ("final", "確定", "最終")),
     (ReviewStatus.review, ("review", "レビュー")),
     (ReviewStatus.draft, ("draft", "下書き", "ドラフト")),
-)  # fmt: skip
+)
 
 
 def parse_review_status(text: str) -> ReviewStatus | None:

@@ -28,8 +28,12 @@ def _environment() -> Environment:
 def render_html(postmortem: Postmortem, *, language: Language | None = None) -> str:
     markdown = render_markdown(postmortem, language=language)
     body = _markdown().render(markdown)
-    return _environment().get_template("page.html").render(
-        language=(language or postmortem.language).value,
-        title=postmortem.title or "Postmortem",
-        body=body,
+    return (
+        _environment()
+        .get_template("page.html")
+        .render(
+            language=(language or postmortem.language).value,
+            title=postmortem.title or "Postmortem",
+            body=body,
+        )
     )

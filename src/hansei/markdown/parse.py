@@ -71,7 +71,9 @@ _ANSWER_LABEL = re.compile(
     re.IGNORECASE,
 )
 _INLINE_ANSWER = re.compile(r"\s*(?:→|->|⇒|➡)\s*")
-_EXAMPLE_LABEL = re.compile(r"^\s*(?:\*\*|__)?\s*(?:例|example|e\.g\.)\s*(?:\*\*|__)?\s*[:：]", re.I)
+_EXAMPLE_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(?:例|example|e\.g\.)\s*(?:\*\*|__)?\s*[:：]", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,8 @@ class _Reader:
             if found:
                 self.put("stated.budget_consumed_window_pct", found[0], line)
         else:
-            left, _, right = folded.rpartition("/") if "/" in folded else (folded, "", "")
+            plain = re.sub(r"[（(][^)）]*[)）]", "", folded)
+            left, _, right = plain.rpartition("/") if "/" in plain else (plain, "", "")
             remaining, total = percentages(left), percentages(right)
             if remaining:
                 self.put("stated.budget_remaining_window_pct", remaining[0], line)
@@ -423,7 +426,9 @@ class _Reader:
                     if label and not is_placeholder(label.value):
                         self.append("rca.root_causes", label.value, block.line)
                     continue
-                if mode == "whys" and (_WHY_LABEL.match(block.text) or _INLINE_ANSWER.search(block.text)):
+                if mode == "whys" and (
+                    _WHY_LABEL.match(block.text) or _INLINE_ANSWER.search(block.text)
+                ):
                     self._whys_from_lines(block.lines())
                 elif mode == "analysis" and not is_placeholder(block.text):
                     self._analysis(block)
@@ -434,7 +439,7 @@ class _Reader:
             elif isinstance(block, ListBlock):
                 if mode == "analysis":
                     mode = "whys" if block.ordered or _looks_like_whys(block) else "root"
-                if block.ordered or mode == "whys" and _looks_like_whys(block):
+                if block.ordered or (mode == "whys" and _looks_like_whys(block)):
                     for item in block.items:
                         self._why_item(item)
                 else:
@@ -449,7 +454,6 @@ class _Reader:
 
     def _whys_from_lines(self, lines: list[tuple[int, str]], *, single: bool = False) -> None:
         current: dict[str, str | None] | None = None
-        current_line = 0
         whys: list[tuple[int, dict[str, str | None]]] = []
         for number, raw in lines:
             text = raw.strip()
@@ -462,24 +466,22 @@ class _Reader:
             answer = _ANSWER_LABEL.match(text)
             if answer and current is not None:
                 value = text[answer.end() :].strip()
-                current["answer"] = ((current["answer"] or "") + " " + value).strip() if current["answer"] else value
+                previous = current["answer"]
+                current["answer"] = f"{previous} {value}" if previous else value
                 continue
             question = _WHY_LABEL.match(text)
             if question or current is None or not single:
                 body = text[question.end() :] if question else text
                 parts = _INLINE_ANSWER.split(body, maxsplit=1)
-                current = {"question": parts[0].strip(), "answer": parts[1].strip() if len(parts) > 1 else None}
-                current_line = number
-                whys.append((current_line, current))
+                current = {
+                    "question": parts[0].strip(),
+                    "answer": parts[1].strip() if len(parts) > 1 else None,
+                }
+                whys.append((number, current))
             else:
                 current["question"] = f"{current['question']} {text}".strip()
         for number, why in whys:
-            question = why["question"]
-            answer = why["answer"]
-            cleaned = {
-                "question": None if is_placeholder(question) else question,
-                "answer": None if is_placeholder(answer) else answer,
-            }
+            cleaned = {key: None if is_placeholder(value) else value for key, value in why.items()}
             if cleaned["question"] or cleaned["answer"]:
                 self.append("rca.whys", cleaned, number)
 
@@ -519,7 +521,9 @@ class _Reader:
         for block in chunk.content():
             if not isinstance(block, Table):
                 continue
-            columns = _columns(block.header, ACTION_COLUMNS, ("number", "task", "owner", "due", "status"))
+            columns = _columns(
+                block.header, ACTION_COLUMNS, ("number", "task", "owner", "due", "status")
+            )
             for row in block.rows:
                 cells = _cells(row.cells, columns)
                 if all(is_placeholder(value) for value in cells.values()):
@@ -568,7 +572,9 @@ class _Reader:
         for block in chunk.content():
             if not isinstance(block, Table):
                 continue
-            columns = _columns(block.header, REVIEW_COLUMNS, ("date", "reviewer", "comment", "status"))
+            columns = _columns(
+                block.header, REVIEW_COLUMNS, ("date", "reviewer", "comment", "status")
+            )
             for row in block.rows:
                 cells = _cells(row.cells, columns)
                 if all(is_placeholder(value) for value in cells.values()):
@@ -719,14 +725,18 @@ def _looks_like_whys(listing: ListBlock) -> bool:
 
 def _trim_block(text: str) -> str:
     lines = [line.rstrip() for line in text.split("\n")]
-    while lines and (not lines[-1].strip() or re.fullmatch(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*", lines[-1])):
+    while lines and (
+        not lines[-1].strip() or re.fullmatch(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*", lines[-1])
+    ):
         lines.pop()
     while lines and not lines[0].strip():
         lines.pop(0)
     return "\n".join(lines)
 
 
-def _columns(header: list[str], table: tuple[tuple[str, str], ...], positional: tuple[str, ...]) -> list[str | None]:
+def _columns(
+    header: list[str], table: tuple[tuple[str, str], ...], positional: tuple[str, ...]
+) -> list[str | None]:
     found = [lookup(name, table) for name in header]
     if sum(key is not None for key in found) < 2:
         return [positional[i] if i < len(positional) else None for i in range(len(header))]

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from hansei.markdown.clock import anchor_date, format_row_time
-from hansei.markdown.stated import figure_texts
+from hansei.markdown.stated import FigureText, figure_texts
 from hansei.markdown.values import format_number, format_timestamp, zone_label
 from hansei.markdown.vocabulary import (
     ACTION_STATUS_WORDS,
@@ -25,6 +25,7 @@ from hansei.markdown.vocabulary import (
     SEVERITY_WORDS,
     STATUS_WORDS,
 )
+from hansei.metrics import compute_metrics
 from hansei.model import (
     DEFAULT_TIMEZONE,
     ExtraSection,
@@ -110,8 +111,8 @@ def _context(pm: Postmortem) -> dict[str, Any]:
         if pm.impact.data_loss is None
         else labels["yes" if pm.impact.data_loss else "no"],
         "availability": _availability(pm, figures["availability"].text, labels, holes),
-        "budget_consumed": _consumed(figures, labels, holes),
-        "budget_remaining": _remaining(pm, figures, labels, holes),
+        "budget_consumed": _consumed(pm, figures, labels, holes),
+        "budget_remaining": _remaining(figures, holes),
         "timeline_columns": labels["timeline_columns"].format(tz=tz),
         "timeline": _timeline(pm),
         "direct_causes": _bullets(pm.rca.direct_causes) or holes["direct_causes"],
@@ -137,7 +138,12 @@ def _context(pm: Postmortem) -> dict[str, Any]:
         "estimated_loss": _or(pm.business_impact.estimated_loss, holes["estimated_loss"]),
         "reviews": _reviews(pm, holes),
         "logs": [
-            {"title": log.title, "lang": log.lang or "", "text": log.text, "fence": _fence(log.text)}
+            {
+                "title": log.title,
+                "lang": log.lang or "",
+                "text": log.text,
+                "fence": _fence(log.text),
+            }
             for log in pm.appendix.logs
         ],
         "references": _links(pm.appendix.references) or f"- {item_hole}",
@@ -146,7 +152,9 @@ def _context(pm: Postmortem) -> dict[str, Any]:
     }
 
 
-def _availability(pm: Postmortem, text: str | None, labels: dict[str, str], holes: dict[str, str]) -> str:
+def _availability(
+    pm: Postmortem, text: str | None, labels: dict[str, str], holes: dict[str, str]
+) -> str:
     terms = []
     if pm.slo.target is not None:
         terms.append(f"{labels['target']}: {format_number(pm.slo.target * 100)}%")
@@ -158,17 +166,25 @@ def _availability(pm: Postmortem, text: str | None, labels: dict[str, str], hole
     return f"{text}% {slo}".rstrip()
 
 
-def _consumed(figures: dict[str, Any], labels: dict[str, str], holes: dict[str, str]) -> str:
+def _consumed(
+    pm: Postmortem, figures: dict[str, FigureText], labels: dict[str, str], holes: dict[str, str]
+) -> str:
     pct = figures["consumed"].text
     downtime = figures["downtime"].text
     if pct is None:
         return holes["budget_consumed"]
-    if downtime is None:
-        return f"{pct}%"
-    return labels["downtime_of"].format(downtime=downtime, pct=f"{pct}%")
+    text = (
+        f"{pct}%"
+        if downtime is None
+        else labels["downtime_of"].format(downtime=downtime, pct=f"{pct}%")
+    )
+    share = compute_metrics(pm).budget_consumed_pct
+    if figures["consumed"].computed and share is not None:
+        text += labels["budget_share"].format(pct=f"{format_number(share)}%")
+    return text
 
 
-def _remaining(pm: Postmortem, figures: dict[str, Any], labels: dict[str, str], holes: dict[str, str]) -> str:
+def _remaining(figures: dict[str, FigureText], holes: dict[str, str]) -> str:
     remaining = figures["remaining"].text
     total = figures["budget_window"].text
     if remaining is None and total is None:
@@ -205,8 +221,10 @@ def _marked(items: list[str], key: str, hole: str) -> str:
 
 def _whys(whys: list[Why], lang: Language) -> str:
     if not whys:
-        return "1. **Why**: [なぜ？]\n   → [なぜなら]" if lang == Language.ja else (
-            "1. **Why**: [Why?]\n   → [Because]"
+        return (
+            "1. **Why**: [なぜ？]\n   → [なぜなら]"
+            if lang == Language.ja
+            else ("1. **Why**: [Why?]\n   → [Because]")
         )
     parts = []
     for number, why in enumerate(whys, start=1):
@@ -232,7 +250,9 @@ def _links(links: list[Link]) -> str:
     )
 
 
-def _actions(pm: Postmortem, labels: dict[str, str], holes: dict[str, str]) -> list[tuple[str, list[list[str]]]]:
+def _actions(
+    pm: Postmortem, labels: dict[str, str], holes: dict[str, str]
+) -> list[tuple[str, list[list[str]]]]:
     tables = []
     for horizon in Horizon:
         rows = [
@@ -247,7 +267,15 @@ def _actions(pm: Postmortem, labels: dict[str, str], holes: dict[str, str]) -> l
             if item.horizon == horizon
         ]
         if not rows:
-            rows = [["", f"[{'タスク' if pm.language == Language.ja else 'Task'}]", holes["author"], "YYYY-MM-DD", ""]]
+            rows = [
+                [
+                    "",
+                    f"[{'タスク' if pm.language == Language.ja else 'Task'}]",
+                    holes["author"],
+                    "YYYY-MM-DD",
+                    "",
+                ]
+            ]
         tables.append((labels[f"{horizon.value}_section"], rows))
     return tables
 

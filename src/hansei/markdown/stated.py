@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hansei.metrics import compute_metrics, round_half_up
 from hansei.markdown.values import format_duration, format_number
+from hansei.metrics import compute_metrics, round_half_up
 from hansei.model import Language, Postmortem
 
 FIGURES = (
@@ -94,7 +94,8 @@ def drop_computed_figures(postmortem: Postmortem) -> Postmortem:
     same = [
         key
         for key in FIGURES
-        if stated[key] is not None and _text(key, stated[key], language) == _text(key, computed[key], language)
+        if stated[key] is not None
+        and _text(key, stated[key], language) == _text(key, computed[key], language)
     ]
     if not same:
         return postmortem

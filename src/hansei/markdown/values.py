@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,9 +46,9 @@ def fold(text: str) -> str:
 _ZONE_LABELS = {"Asia/Tokyo": "JST", "UTC": "UTC", "Etc/UTC": "UTC"}
 _FIXED_SUFFIXES: dict[str, tzinfo] = {
     "JST": ZoneInfo("Asia/Tokyo"),
-    "UTC": timezone.utc,
-    "GMT": timezone.utc,
-    "Z": timezone.utc,
+    "UTC": UTC,
+    "GMT": UTC,
+    "Z": UTC,
 }
 
 
@@ -178,7 +178,12 @@ def format_duration(minutes: float, language: Language) -> str:
     day_unit, hour_unit, minute_unit, second_unit, joiner = _DURATION_UNITS[language]
     parts = [
         f"{amount}{unit}"
-        for amount, unit in ((days, day_unit), (hours, hour_unit), (mins, minute_unit), (secs, second_unit))
+        for amount, unit in (
+            (days, day_unit),
+            (hours, hour_unit),
+            (mins, minute_unit),
+            (secs, second_unit),
+        )
         if amount
     ]
     return joiner.join(parts) if parts else f"0{minute_unit}"

@@ -84,6 +84,5 @@ def compute_metrics(postmortem: Postmortem, *, slo_target: float | None = None) 
         budget_consumed_pct=figures and _rounded(figures.consumed_budget_pct, BUDGET_PCT_PLACES),
         budget_remaining_window_pct=figures
         and _rounded(figures.remaining_window_pct, WINDOW_PCT_PLACES),
-        budget_remaining_minutes=figures
-        and _rounded(figures.remaining_minutes, MINUTES_PLACES),
+        budget_remaining_minutes=figures and _rounded(figures.remaining_minutes, MINUTES_PLACES),
     )

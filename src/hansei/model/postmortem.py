@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
+import datetime as dt
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,7 +37,7 @@ class Postmortem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: OptionalLine = None
-    date: Date | None = None
+    date: dt.date | None = None
     author: OptionalLine = None
     reviewers: list[Line] = Field(default_factory=list)
     status: Status = Status.draft

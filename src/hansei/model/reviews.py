@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
+import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,7 +13,7 @@ from hansei.model.text import OptionalLine
 class Review(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date: Date | None = None
+    date: dt.date | None = None
     reviewer: OptionalLine = None
     comment: OptionalLine = None
     status: ReviewStatus | None = None

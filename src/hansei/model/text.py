@@ -27,6 +27,7 @@ Line = Annotated[
 OptionalLine = Annotated[Line | None, BeforeValidator(_blank_to_none)]
 """A single line, or None for missing; blank strings count as missing."""
 
+
 def _trim_line_ends(value: str) -> str:
     return "\n".join(line.rstrip() for line in value.split("\n"))
 

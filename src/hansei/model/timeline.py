@@ -32,13 +32,25 @@ class EventKind(StrEnum):
 
 
 # Checked in this order: "部分復旧" must win over "復旧", "完全解決" over "解決".
-_EVENT_PATTERNS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
-    (EventKind.occurred, re.compile(r"インシデント発生|障害発生|incident (start|began|begins)|impact start", re.I)),
-    (EventKind.mitigated, re.compile(r"部分復旧|暫定復旧|mitigat|partial(ly)? recover", re.I)),
-    (EventKind.resolved, re.compile(r"完全解決|恒久対応完了|fully resolved|^resolved$", re.I)),
-    (EventKind.recovered, re.compile(r"完全復旧|^復旧$|復旧確認|^recovered$|full(y)? recover|service restored", re.I)),
-    (EventKind.detected, re.compile(r"アラート検知|^検知$|障害検知|^detected$|alert (fired|detected|received)", re.I)),
-    (EventKind.response_started, re.compile(r"対応開始|response started|investigation started", re.I)),
+_EVENT_PATTERNS: tuple[tuple[EventKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            EventKind.occurred,
+            r"インシデント発生|障害発生|incident (start|began|begins)|impact start",
+        ),
+        (EventKind.mitigated, r"部分復旧|暫定復旧|mitigat|partial(ly)? recover"),
+        (EventKind.resolved, r"完全解決|恒久対応完了|fully resolved|^resolved$"),
+        (
+            EventKind.recovered,
+            r"完全復旧|^復旧$|復旧確認|^recovered$|full(y)? recover|service restored",
+        ),
+        (
+            EventKind.detected,
+            r"アラート検知|^検知$|障害検知|^detected$|alert (fired|detected|received)",
+        ),
+        (EventKind.response_started, r"対応開始|response started|investigation started"),
+    )
 )
 
 
