@@ -239,7 +239,9 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
                         LogSample,
                         title=st.sampled_from(["エラーログ", "Error log", "kubectl 出力"]),
                         lang=st.none() | st.sampled_from(["text", "json", "log"]),
-                        text=st.text(_REST + "\n`#*", max_size=80).map(lambda t: t.strip("\n")),
+                        text=st.text(_REST + "\n`#*", min_size=1, max_size=80)
+                        .map(lambda t: t.strip("\n"))
+                        .filter(lambda t: bool(t.strip())),
                     ),
                     max_size=2,
                 )

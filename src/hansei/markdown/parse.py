@@ -610,6 +610,8 @@ class _Reader:
             return
         default_title = "ログ" if self.data["language"] == Language.ja else "Log"
         for fence in fences:
+            if not fence.text.strip():
+                continue  # an empty block is the template's slot for a log, not a log
             log = {"title": title or default_title, "lang": fence.info or None, "text": fence.text}
             self.append("appendix.logs", log, fence.line)
 

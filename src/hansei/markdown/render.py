@@ -145,7 +145,8 @@ def _context(pm: Postmortem) -> dict[str, Any]:
                 "fence": _fence(log.text),
             }
             for log in pm.appendix.logs
-        ],
+        ]
+        or [{"title": labels["log_section"], "lang": "", "text": "", "fence": "```"}],
         "references": _links(pm.appendix.references) or f"- {item_hole}",
         "inside": _ExtrasInside(pm.extra_sections),
         "after": _ExtrasAfter(pm.extra_sections),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from hansei.model import EventKind, Postmortem, classify_event
 
@@ -50,7 +50,8 @@ def minutes_between(start: datetime | None, end: datetime | None) -> float | Non
     """Minutes from start to end, computed in UTC; None when unknown or negative."""
     if start is None or end is None:
         return None
-    seconds = (end - start).total_seconds()
+    # Subtracting two datetimes that share a tzinfo ignores DST offsets: go through UTC.
+    seconds = (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds()
     if seconds < 0:
         return None
     return seconds / 60

@@ -13,12 +13,15 @@ class LogSample(BaseModel):
 
     title: Line
     lang: OptionalLine = None
-    text: str = ""
+    text: str
 
     @field_validator("text")
     @classmethod
     def _trim_blank_lines(cls, value: str) -> str:
-        return value.strip("\n")
+        trimmed = value.strip("\n")
+        if not trimmed.strip():
+            raise ValueError("a log sample needs text")
+        return trimmed
 
 
 class Appendix(BaseModel):
