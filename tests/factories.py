@@ -21,7 +21,7 @@ def postmortem(**fields: Any) -> Postmortem:
 
 
 def with_times(target: float | None = 0.999, **times: datetime) -> Postmortem:
-    return Postmortem(times=Times(**times), slo={"target": target})  # type: ignore[arg-type]
+    return Postmortem(times=Times(**times), slo={"target": target})
 
 
 def timeline(*rows: tuple[datetime | None, str]) -> list[TimelineEvent]:

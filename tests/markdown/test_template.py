@@ -27,7 +27,8 @@ def test_placeholders_read_as_missing(template_text: str) -> None:
     assert pm.author is None
     assert pm.reviewers == []
     assert pm.summary is None
-    assert pm.times.detected is None and pm.times.resolved is None
+    assert pm.times.detected is None
+    assert pm.times.resolved is None
     assert pm.impact.services == []
     assert pm.impact.severity is None
     assert pm.impact.downtime_minutes is None
@@ -45,7 +46,11 @@ def test_structure_of_the_template_is_read(template_text: str) -> None:
     assert [row.event for row in pm.timeline][:2] == ["インシデント発生", "アラート検知"]
     assert len(pm.rca.whys) == 5
     assert pm.rca.whys[0].answer == "nil pointer dereference が発生したため"
-    assert [step.title for step in pm.mitigation] == ["ロールバック実施", "動作確認", "モニタリング強化"]
+    assert [step.title for step in pm.mitigation] == [
+        "ロールバック実施",
+        "動作確認",
+        "モニタリング強化",
+    ]
     assert pm.mitigation[0].details[1].startswith("実行コマンド: `kubectl rollout undo")
     assert [item.horizon for item in pm.action_items].count(Horizon.short_term) == 3
     assert [item.status for item in pm.action_items][:3] == [
@@ -57,7 +62,8 @@ def test_structure_of_the_template_is_read(template_text: str) -> None:
     assert pm.appendix.logs[0].title == "エラーログサンプル"
     assert "nil pointer dereference" in pm.appendix.logs[0].text
     assert len(pm.appendix.references) == 3
-    assert pm.stated.ttd_minutes == 5 and pm.stated.ttf_minutes == 2880
+    assert pm.stated.ttd_minutes == 5
+    assert pm.stated.ttf_minutes == 2880
     assert result.line_of("timeline[0]") == 46
     assert result.line_of("action_items[3]") == 161
 
@@ -117,7 +123,8 @@ def test_computed_figures_are_filled_in() -> None:
         }
     )
     text = render_markdown(pm)
-    assert "- **ステータス**: Review" not in text and "**ステータス**: Review" in text
+    assert "- **ステータス**: Review" not in text
+    assert "**ステータス**: Review" in text
     assert "- **ダウンタイム**: 15分" in text
     assert "- **Availability**: 99.965% (目標: 99.9%)" in text
     assert "- **Error Budget 消費**: 15分のダウンタイム = 0.03%（Error Budget の 34.7%）" in text
@@ -126,7 +133,10 @@ def test_computed_figures_are_filled_in() -> None:
     assert "- **MTTF (Mean Time To Fix)**: 2日（完全修正まで）" in text
     assert "| 12:05 | アラート検知 | - |  |" in text
     english = render_markdown(pm, language=Language.en)
-    assert "- **Error budget consumed**: 15 min of downtime = 0.03% (34.7% of the error budget)" in english
+    assert (
+        "- **Error budget consumed**: 15 min of downtime = 0.03% (34.7% of the error budget)"
+        in english
+    )
 
 
 def test_stated_figures_are_kept_and_computed_ones_are_not_stored() -> None:

@@ -121,7 +121,8 @@ def test_percentages_and_booleans() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["[担当者名]", "[例: 15分]", "YYYY-MM-DD", "HH:MM", "Draft / Review / Final", "-", "TBD"]
+    "text",
+    ["[担当者名]", "[例: 15分]", "YYYY-MM-DD", "HH:MM", "Draft / Review / Final", "-", "TBD"],
 )
 def test_template_placeholders(text: str) -> None:
     assert is_placeholder(text)

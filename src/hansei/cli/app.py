@@ -16,7 +16,7 @@ from hansei.cli.documents import load_document
 from hansei.cli.output import error_console, metrics_table, print_diagnostics, stdout_console
 from hansei.config import load_settings
 from hansei.errors import DocumentError, HanseiError
-from hansei.markdown import render_html, render_markdown
+from hansei.markdown import ParseResult, render_html, render_markdown
 from hansei.markdown.values import parse_timestamp
 from hansei.metrics import compute_metrics
 from hansei.model import Impact, Language, Postmortem, Severity, Slo, Times
@@ -54,6 +54,15 @@ def main_options(
     ] = False,
 ) -> None:
     """Postmortems for teams that run services against SLOs."""
+
+
+def _load(path: Path) -> ParseResult:
+    try:
+        result = load_document(path)
+    except DocumentError as error:
+        _fail(str(error))
+    print_diagnostics(str(path), result.diagnostics)
+    return result
 
 
 def _document_json(postmortem: Postmortem) -> dict[str, Any]:
@@ -155,8 +164,7 @@ def parse(
     ] = False,
 ) -> None:
     """Read a postmortem and print what hansei understood."""
-    result = load_document(file)
-    print_diagnostics(str(file), result.diagnostics)
+    result = _load(file)
     if as_json:
         typer.echo(_dump(_document_json(result.postmortem)))
         return
@@ -183,8 +191,7 @@ def render(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
 ) -> None:
     """Render a postmortem as Markdown (the template's layout), JSON or HTML."""
-    result = load_document(file)
-    print_diagnostics(str(file), result.diagnostics)
+    result = _load(file)
     pm = result.postmortem
     if lang is not None:
         pm = pm.model_copy(update={"language": lang})
@@ -207,8 +214,7 @@ def metrics(
     """Print TTD … TTF, downtime, availability and error budget for each postmortem."""
     rows = []
     for file in files:
-        result = load_document(file)
-        print_diagnostics(str(file), result.diagnostics)
+        result = _load(file)
         rows.append((str(file), result.postmortem.title or "", compute_metrics(result.postmortem)))
     if as_json:
         typer.echo(
@@ -230,12 +236,9 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Entry point: HanseiError becomes `file:line: message` and exit status 2."""
+    """Entry point: a HanseiError that escaped a command is printed, exit status 2."""
     try:
         app()
-    except DocumentError as error:
-        error_console().print(str(error), markup=False)
-        raise SystemExit(2) from None
     except HanseiError as error:
-        error_console().print(f"hansei: {error}", markup=False)
+        error_console().print(str(error), markup=False)
         raise SystemExit(2) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hansei.markdown.blocks import Block, Heading, Rule
 from hansei.markdown.vocabulary import (
@@ -37,6 +38,7 @@ class Chunk:
         return [block for block in self.blocks if not isinstance(block, Rule)]
 
 
+@lru_cache(maxsize=4096)
 def _top_level(text: str, *, whole_only: bool) -> str | None:
     """A top-level section key.
 

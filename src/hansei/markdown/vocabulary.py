@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from hansei.model import ActionStatus, Horizon, Language, ReviewStatus, Severity, Status
 
@@ -263,6 +264,7 @@ REVIEW_STATUS_WORDS: dict[ReviewStatus, str] = {
 LIST_MARKS: dict[str, str] = {"went_well": "✅ ", "went_wrong": "❌ ", "learned": "📚 "}
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Fold width (ＡＢＣ→ABC, ：→:), case and spacing; drop emphasis marks and numbering."""
     folded = unicodedata.normalize("NFKC", text).lower()
@@ -413,6 +415,7 @@ REVIEW_COLUMNS = _parse_table(
 )
 
 
+@lru_cache(maxsize=8192)
 def lookup(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     """The key of the alias equal to the normalised text, else of the first one it contains."""
     folded = normalise(text)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from hansei.markdown import render_html
+from hansei.model import Postmortem
+
+
+def test_html_page_escapes_what_the_author_typed() -> None:
+    pm = Postmortem.model_validate(
+        {
+            "title": "<script>alert(1)</script>",
+            "went_well": ['<img src=x onerror="alert(2)">'],
+            "related_docs": [{"title": "click", "url": "javascript:alert(3)"}],
+        }
+    )
+    page = render_html(pm)
+    assert "<script>" not in page
+    assert "<img" not in page
+    assert 'href="javascript:' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_html_page_has_the_sections_and_language() -> None:
+    page = render_html(Postmortem.model_validate({"title": "障害", "language": "ja"}))
+    assert '<html lang="ja">' in page
+    assert "<h2>タイムライン</h2>" in page
+    assert "<table>" in page
