@@ -71,6 +71,11 @@ _ANSWER_LABEL = re.compile(
     re.IGNORECASE,
 )
 _INLINE_ANSWER = re.compile(r"\s*(?:→|->|⇒|➡)\s*")
+_TIMELINE_LINE = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<at>(?:\d{4}[-/])?(?:\d{1,2}[-/]\d{1,2}\s+)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"(?:\s*(?:JST|UTC))?)(?:\*\*|__)?\s*[:：\-–—|]?\s*(?P<event>\S.*)$",
+    re.IGNORECASE,
+)
 _EXAMPLE_LABEL = re.compile(
     r"^\s*(?:\*\*|__)?\s*(?:例|example|e\.g\.)\s*(?:\*\*|__)?\s*[:：]", re.I
 )
@@ -93,7 +98,8 @@ class ParseResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def line_of(self, path: str) -> int | None:
-        return self.lines.get(path)
+        """The line of a value (`action_items[2].due`), else of what holds it."""
+        return _nearest_line(self.lines, path)
 
 
 @dataclass
@@ -344,6 +350,8 @@ class _Reader:
 
     def _timeline(self, chunk: Chunk) -> None:
         for block in chunk.content():
+            if isinstance(block, ListBlock | Paragraph):
+                self._timeline_lines(block)
             if not isinstance(block, Table):
                 continue
             columns = _columns(block.header, TIMELINE_COLUMNS, ("at", "event", "actor", "action"))
@@ -355,6 +363,15 @@ class _Reader:
                 if all(is_placeholder(value) for value in cells.values()):
                     continue
                 self.raw.timeline.append((row.line, cells))
+
+    def _timeline_lines(self, block: ListBlock | Paragraph) -> None:
+        """A timeline written as lines: `- 12:05 アラート検知（Cloud Monitoring）`."""
+        lines = _flatten_items(block) if isinstance(block, ListBlock) else block.lines()
+        for number, text in lines:
+            match = _TIMELINE_LINE.match(text)
+            if match:
+                cells = {"at": match.group("at"), "event": match.group("event").strip()}
+                self.raw.timeline.append((number, cells))
 
     def _interpret_timeline(self) -> None:
         probe = Postmortem.model_validate(
@@ -426,9 +443,10 @@ class _Reader:
                     if label and not is_placeholder(label.value):
                         self.append("rca.root_causes", label.value, block.line)
                     continue
-                if mode == "whys" and (
-                    _WHY_LABEL.match(block.text) or _INLINE_ANSWER.search(block.text)
+                if _WHY_LABEL.match(block.text) or (
+                    mode == "whys" and _INLINE_ANSWER.search(block.text)
                 ):
+                    mode = "whys"
                     self._whys_from_lines(block.lines())
                 elif mode == "analysis" and not is_placeholder(block.text):
                     self._analysis(block)
@@ -642,18 +660,21 @@ class _Reader:
         except ValidationError as error:
             first = error.errors()[0]
             path = _error_path(first["loc"])
-            line = self._line_for(path)
+            line = _nearest_line(self.lines, path)
             raise DocumentError(first["msg"], line=line, field=path) from error
-
-    def _line_for(self, path: str) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
-        return None
 
 
 # -- helpers ----------------------------------------------------------------------
+
+_LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
+
+
+def _nearest_line(lines: dict[str, int], path: str) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = _LAST_STEP.sub("", path)
+    return None
 
 
 def _language(title: str, chunks: list[Chunk]) -> Language:

@@ -1,0 +1,108 @@
+"""Variations seen in hand-written postmortems, each with the reading a person would give it."""
+
+from __future__ import annotations
+
+from hansei.markdown import parse_markdown
+from hansei.model import ActionStatus, Horizon
+from tests.factories import jst
+
+HEAD = "# ポストモーテム: 検索の遅延\n\n- **検知**: 2025-01-16 12:05 JST\n\n"
+
+
+def test_timeline_written_as_a_list() -> None:
+    text = HEAD + (
+        "## タイムライン\n\n"
+        "- 12:00 インシデント発生\n"
+        "- 12:05 - アラート検知（Cloud Monitoring）\n"
+        "- **23:59** 対応開始\n"
+        "- 00:10: 完全復旧\n"
+    )
+    result = parse_markdown(text)
+    rows = [(row.at, row.event) for row in result.postmortem.timeline]
+    assert rows == [
+        (jst(2025, 1, 16, 12, 0), "インシデント発生"),
+        (jst(2025, 1, 16, 12, 5), "アラート検知（Cloud Monitoring）"),
+        (jst(2025, 1, 16, 23, 59), "対応開始"),
+        (jst(2025, 1, 17, 0, 10), "完全復旧"),
+    ]
+    assert result.line_of("timeline[3].at") == 10
+
+
+def test_metadata_directly_above_the_separator_is_not_a_heading() -> None:
+    text = "# ポストモーテム: x\n\n**著者**: @ito\n**ステータス**: Final\n---\n\n## タイムライン\n"
+    pm = parse_markdown(text).postmortem
+    assert pm.author == "@ito"
+    assert pm.status.value == "final"
+    assert pm.extra_sections == []
+
+
+def test_whys_in_several_hands() -> None:
+    text = HEAD + (
+        "## 根本原因分析\n\n### 根本原因\n\n"
+        "**Why 1**: なぜ遅延したか？\n→ インデックス再構築が走ったため\n\n"
+        "**Why 2:** なぜ日中に走ったか？\n→ 起動時刻の制限がなかったため\n\n"
+        "3. なぜ制限がなかったか？ → 想定が見直されなかったため\n"
+        "**根本原因**:\n"
+        "- バッチの実行時間帯の前提が明文化されていない\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert [(w.question, w.answer) for w in pm.rca.whys] == [
+        ("なぜ遅延したか？", "インデックス再構築が走ったため"),
+        ("なぜ日中に走ったか？", "起動時刻の制限がなかったため"),
+        ("なぜ制限がなかったか？", "想定が見直されなかったため"),
+    ]
+    assert pm.rca.root_causes == ["バッチの実行時間帯の前提が明文化されていない"]
+
+
+def test_a_subsection_named_like_a_section_stays_in_its_section() -> None:
+    text = HEAD + "## 付録\n\n### HikariCP メトリクス（00:06 時点）\n```\nactive 20\n```\n"
+    pm = parse_markdown(text).postmortem
+    assert [log.title for log in pm.appendix.logs] == ["HikariCP メトリクス（00:06 時点）"]
+    assert pm.appendix.logs[0].text == "active 20"
+
+
+def test_numbered_and_decorated_headings_and_full_width_colons() -> None:
+    text = (
+        "# ポストモーテム：決済の失敗\n\n"
+        "## 2. インシデント詳細\n\n### 2.1 発生日時\n"
+        "- 検知：2025-06-16 10:05\n- **復旧：** 2025-06-16 10:40 JST\n\n"
+        "## 🔥 アクションアイテム\n\n### 短期（1ヶ月以内）\n"
+        "| # | タスク | 担当者 | 期限 | ステータス |\n|---|---|---|---|---|\n"
+        "| 1 | 監視追加 | ito | 2025/07/01 | 対応中 |\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.title == "決済の失敗"
+    assert pm.times.detected == jst(2025, 6, 16, 10, 5)
+    assert pm.times.recovered == jst(2025, 6, 16, 10, 40)
+    item = pm.action_items[0]
+    assert (item.horizon, item.owner, item.status) == (
+        Horizon.short_term,
+        "ito",
+        ActionStatus.in_progress,
+    )
+
+
+def test_kept_sections_nest_until_a_rule() -> None:
+    text = HEAD + (
+        "## 顧客対応\n\n本文\n\n### 連絡経緯\n\n- 12:30 告知\n\n---\n\n### 別のメモ\n\nメモ本文\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert [(s.title, s.level) for s in pm.extra_sections] == [("顧客対応", 2), ("別のメモ", 3)]
+    assert "### 連絡経緯" in pm.extra_sections[0].body
+
+
+def test_action_items_outside_a_horizon_table_get_the_horizon_of_their_due_date() -> None:
+    text = HEAD + (
+        "## アクションアイテム\n\n"
+        "| # | タスク | 担当者 | 期限 | ステータス |\n|---|---|---|---|---|\n"
+        "| 1 | a | x | 2025-01-20 | TODO |\n| 2 | b | x | 2025-02-10 | TODO |\n"
+        "| 3 | c | x | 2025-04-01 | TODO |\n"
+    )
+    horizons = [item.horizon for item in parse_markdown(text).postmortem.action_items]
+    assert horizons == [Horizon.immediate, Horizon.short_term, Horizon.long_term]
+
+
+def test_byte_order_mark_and_crlf() -> None:
+    pm = parse_markdown("\ufeff" + HEAD.replace("\n", "\r\n")).postmortem
+    assert pm.title == "検索の遅延"
+    assert pm.times.detected == jst(2025, 1, 16, 12, 5)
