@@ -6,6 +6,7 @@ markup is not parsed because hansei keeps inline text as written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -193,3 +194,33 @@ def _table(tokens: list[Token], index: int) -> tuple[Table, int]:
             row = None
         index += 1
     return table, index + 1
+
+
+def flatten_items(listing: ListBlock) -> list[tuple[int, str]]:
+    """Every paragraph line of a list, nested lists included, with its line number."""
+    lines: list[tuple[int, str]] = []
+    for item in listing.items:
+        lines.extend(item_lines(item))
+    return lines
+
+
+def item_lines(item: Item) -> list[tuple[int, str]]:
+    lines: list[tuple[int, str]] = []
+    for block in item.blocks:
+        if isinstance(block, Paragraph):
+            lines.extend(block.lines())
+        elif isinstance(block, ListBlock):
+            lines.extend(flatten_items(block))
+    return lines
+
+
+def trim_block(text: str) -> str:
+    """Text without trailing spaces, surrounding blank lines and a closing `---` rule."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and (
+        not lines[-1].strip() or re.fullmatch(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*", lines[-1])
+    ):
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)

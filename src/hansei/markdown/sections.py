@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from hansei.markdown.blocks import Block, Heading, Rule
+from hansei.markdown.blocks import Block, Heading, ListBlock, Paragraph, Rule, flatten_items
 from hansei.markdown.vocabulary import (
     SECTION_ALIASES,
     SUBSECTION_ALIASES,
@@ -36,6 +36,28 @@ class Chunk:
 
     def content(self) -> list[Block]:
         return [block for block in self.blocks if not isinstance(block, Rule)]
+
+    def text_lines(self) -> list[tuple[int, str]]:
+        """Each line of the paragraphs and lists, nested items included."""
+        lines: list[tuple[int, str]] = []
+        for block in self.content():
+            if isinstance(block, Paragraph):
+                lines.extend(block.lines())
+            elif isinstance(block, ListBlock):
+                lines.extend(flatten_items(block))
+        return lines
+
+    def item_lines(self) -> list[tuple[int, str]]:
+        """One line per top-level list item (its text joined), and each paragraph line."""
+        lines: list[tuple[int, str]] = []
+        for block in self.content():
+            if isinstance(block, ListBlock):
+                for item in block.items:
+                    text = " ".join(part.strip() for part in item.text.split("\n") if part.strip())
+                    lines.append((item.line, text))
+            elif isinstance(block, Paragraph):
+                lines.extend(block.lines())
+        return lines
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,298 @@
+"""Prose and lists: summary, causes, whys, steps, lessons, links, appendix, kept sections."""
+
+from __future__ import annotations
+
+import re
+
+from hansei.markdown.blocks import (
+    Fence,
+    Item,
+    ListBlock,
+    Paragraph,
+    flatten_items,
+    item_lines,
+    trim_block,
+)
+from hansei.markdown.draft import Draft
+from hansei.markdown.fields import (
+    field_line,
+    strip_emphasis,
+)
+from hansei.markdown.sections import LOGS, Chunk
+from hansei.markdown.values import (
+    is_placeholder,
+)
+from hansei.markdown.vocabulary import (
+    FIELD_ALIASES,
+    SUMMARY_PROMPTS,
+    lookup,
+)
+from hansei.model import (
+    Language,
+)
+
+_LINK = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]*)\)\s*$")
+
+
+_BARE_URL = re.compile(r"^(?P<title>.*?)\s*[:：]?\s*<?(?P<url>https?://\S+?)>?$")
+
+
+_LIST_MARKS = re.compile(r"^(?:[✅❌📚✔✓✗✖❎⭕️•・\-]\ufe0f?\s*)+")
+
+
+_WHY_LABEL = re.compile(
+    r"^(?:\*\*|__)?\s*(?:why|なぜ|q)\s*\d*\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*",
+    re.IGNORECASE,
+)
+
+
+_ANSWER_LABEL = re.compile(
+    r"^(?:→|->|⇒|=>|➡|➔)\s*|^(?:\*\*|__)?\s*(?:answer|a|答え|回答|理由|because)\s*"
+    r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*",
+    re.IGNORECASE,
+)
+
+
+_INLINE_ANSWER = re.compile(r"\s*(?:→|->|⇒|➡)\s*")
+
+
+_EXAMPLE_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(?:例|example|e\.g\.)\s*(?:\*\*|__)?\s*[:：]", re.I
+)
+
+
+def read_summary(draft: Draft, chunk: Chunk) -> None:
+    start = chunk.line if chunk.heading else 0
+    end = max((block.end for block in chunk.blocks), default=start)
+    lines = draft.source_lines[start:end]
+    for index, text in enumerate(lines):
+        found = field_line(text, start + index + 1)
+        if found and lookup(found.label, FIELD_ALIASES) == "summary":
+            lines = ([found.value] if found.value else []) + lines[index + 1 :]
+            break
+    body = trim_block("\n".join(lines))
+    prompts = [_LIST_MARKS.sub("", line).strip().lower() for line in body.split("\n")]
+    if body and not all(not p or p in SUMMARY_PROMPTS or is_placeholder(p) for p in prompts):
+        first = next((b.line for b in chunk.content()), chunk.line)
+        draft.put("summary", body, first)
+
+
+def read_plain_list(draft: Draft, chunk: Chunk) -> None:
+    for number, text in chunk.item_lines():
+        cleaned = _LIST_MARKS.sub("", text).strip()
+        if cleaned and not is_placeholder(cleaned):
+            draft.append(chunk.section, cleaned, number)
+
+
+def read_rca(draft: Draft, chunk: Chunk) -> None:
+    if chunk.subsection == "direct_causes":
+        _direct_causes(draft, chunk)
+    else:
+        _root_causes(draft, chunk)
+
+
+def _direct_causes(draft: Draft, chunk: Chunk) -> None:
+    skip_next_list = False
+    for block in chunk.content():
+        if isinstance(block, Paragraph):
+            if _EXAMPLE_LABEL.match(block.text):
+                skip_next_list = True
+                continue
+            text = " ".join(line.strip() for line in block.text.split("\n"))
+            if not is_placeholder(text):
+                draft.append("rca.direct_causes", text, block.line)
+        elif isinstance(block, ListBlock):
+            if not skip_next_list:
+                for item in block.items:
+                    _list_value(draft, "rca.direct_causes", item)
+            skip_next_list = False
+
+
+def _analysis(draft: Draft, block: Paragraph) -> None:
+    text = "\n".join(line.rstrip() for line in draft.source_lines[block.line - 1 : block.end])
+    previous = draft.data.get("rca", {}).get("analysis")
+    if previous:
+        draft.data["rca"]["analysis"] = f"{previous}\n\n{text.strip()}"
+    else:
+        draft.put("rca.analysis", text.strip(), block.line)
+
+
+def _root_causes(draft: Draft, chunk: Chunk) -> None:
+    mode = "analysis"
+    for block in chunk.content():
+        if isinstance(block, Paragraph):
+            label = field_line(block.text.split("\n", 1)[0], block.line)
+            key = lookup(label.label, FIELD_ALIASES) if label else None
+            if key == "whys":
+                mode = "whys"
+                rest = block.text.split("\n", 1)[1:]
+                if rest:
+                    _whys_from_lines(draft, Paragraph(block.line + 1, block.end, rest[0]).lines())
+                continue
+            if key == "root_causes":
+                mode = "root"
+                if label and not is_placeholder(label.value):
+                    draft.append("rca.root_causes", label.value, block.line)
+                continue
+            if _WHY_LABEL.match(block.text) or (
+                mode == "whys" and _INLINE_ANSWER.search(block.text)
+            ):
+                mode = "whys"
+                _whys_from_lines(draft, block.lines())
+            elif mode == "analysis" and not is_placeholder(block.text):
+                _analysis(draft, block)
+            elif mode == "root":
+                text = " ".join(line.strip() for line in block.text.split("\n"))
+                if not is_placeholder(text):
+                    draft.append("rca.root_causes", text, block.line)
+        elif isinstance(block, ListBlock):
+            if mode == "analysis":
+                mode = "whys" if block.ordered or _looks_like_whys(block) else "root"
+            if block.ordered or (mode == "whys" and _looks_like_whys(block)):
+                for item in block.items:
+                    _why_item(draft, item)
+            else:
+                for item in block.items:
+                    _list_value(draft, "rca.root_causes", item)
+
+
+def _why_item(draft: Draft, item: Item) -> None:
+    lines = item_lines(item)
+    if not lines:
+        return
+    _whys_from_lines(draft, lines, single=True)
+
+
+def _whys_from_lines(draft: Draft, lines: list[tuple[int, str]], *, single: bool = False) -> None:
+    current: dict[str, str | None] | None = None
+    whys: list[tuple[int, dict[str, str | None]]] = []
+    for number, raw in lines:
+        text = raw.strip()
+        if not text:
+            continue
+        label = field_line(text, number)
+        if label and lookup(label.label, FIELD_ALIASES) in ("root_causes", "whys"):
+            # A label written right under the last why belongs to what follows it.
+            continue
+        answer = _ANSWER_LABEL.match(text)
+        if answer and current is not None:
+            value = text[answer.end() :].strip()
+            previous = current["answer"]
+            current["answer"] = f"{previous} {value}" if previous else value
+            continue
+        question = _WHY_LABEL.match(text)
+        if question or current is None or not single:
+            body = text[question.end() :] if question else text
+            parts = _INLINE_ANSWER.split(body, maxsplit=1)
+            current = {
+                "question": parts[0].strip(),
+                "answer": parts[1].strip() if len(parts) > 1 else None,
+            }
+            whys.append((number, current))
+        else:
+            current["question"] = f"{current['question']} {text}".strip()
+    for number, why in whys:
+        cleaned = {key: None if is_placeholder(value) else value for key, value in why.items()}
+        if cleaned["question"] or cleaned["answer"]:
+            draft.append("rca.whys", cleaned, number)
+
+
+def read_response(draft: Draft, chunk: Chunk) -> None:
+    _steps(draft, chunk.subsection or "mitigation", chunk)
+
+
+def read_prevention(draft: Draft, chunk: Chunk) -> None:
+    _steps(draft, f"prevention.{chunk.subsection or 'process'}", chunk)
+
+
+def _steps(draft: Draft, path: str, chunk: Chunk) -> None:
+    for block in chunk.content():
+        if isinstance(block, ListBlock):
+            for item in block.items:
+                _step(draft, path, item)
+        elif isinstance(block, Paragraph):
+            for number, text in block.lines():
+                title = strip_emphasis(text.strip().rstrip(":：")) if text.strip() else ""
+                if title and not is_placeholder(title):
+                    draft.append(path, {"title": title, "details": []}, number)
+
+
+def _step(draft: Draft, path: str, item: Item) -> None:
+    first, *rest = item.text.split("\n") if item.text else [""]
+    title = strip_emphasis(first.strip().rstrip(":：").strip())
+    details = [line.strip() for line in rest if line.strip()]
+    for sublist in item.sublists():
+        details.extend(text for _, text in flatten_items(sublist))
+    details = [_LIST_MARKS.sub("", d).strip() if d.startswith("- ") else d for d in details]
+    details = [d for d in details if d and not is_placeholder(d)]
+    if not title or is_placeholder(title):
+        if not details:
+            return
+        title, details = details[0], details[1:]
+    draft.append(path, {"title": title, "details": details}, item.line)
+
+
+def read_related(draft: Draft, chunk: Chunk) -> None:
+    for number, text in chunk.item_lines():
+        link = _link(text)
+        if link is not None:
+            draft.append("related_docs", link, number)
+
+
+def read_appendix(draft: Draft, chunk: Chunk) -> None:
+    if chunk.subsection == "references":
+        for number, text in chunk.item_lines():
+            link = _link(text)
+            if link is not None:
+                draft.append("appendix.references", link, number)
+        return
+    title = chunk.heading.text.strip() if chunk.subsection == LOGS and chunk.heading else None
+    fences = [block for block in chunk.content() if isinstance(block, Fence)]
+    if not fences and chunk.subsection == LOGS:
+        read_extra(draft, chunk)
+        return
+    default_title = "ログ" if draft.language == Language.ja else "Log"
+    for fence in fences:
+        if not fence.text.strip():
+            continue  # an empty block is the template's slot for a log, not a log
+        log = {"title": title or default_title, "lang": fence.info or None, "text": fence.text}
+        draft.append("appendix.logs", log, fence.line)
+
+
+def read_extra(draft: Draft, chunk: Chunk) -> None:
+    heading = chunk.heading
+    if heading is None:
+        return
+    end = max((block.end for block in chunk.blocks), default=heading.line)
+    body = trim_block("\n".join(draft.source_lines[heading.line : end]))
+    section = {
+        "title": heading.text.strip(),
+        "level": heading.level,
+        "body": body,
+        "after": chunk.after,
+    }
+    draft.append("extra_sections", section, heading.line)
+
+
+def _list_value(draft: Draft, path: str, item: Item) -> None:
+    text = " ".join(line.strip() for line in item.text.split("\n") if line.strip())
+    if text and not is_placeholder(text):
+        draft.append(path, text, item.line)
+
+
+def _looks_like_whys(listing: ListBlock) -> bool:
+    return any(_WHY_LABEL.match(item.text) for item in listing.items)
+
+
+def _link(text: str) -> dict[str, str | None] | None:
+    stripped = text.strip()
+    if not stripped or is_placeholder(stripped):
+        return None
+    match = _LINK.match(stripped)
+    if match:
+        return {"title": match.group("title").strip(), "url": match.group("url") or None}
+    bare = _BARE_URL.match(stripped)
+    if bare:
+        title = bare.group("title").strip() or bare.group("url")
+        return {"title": title, "url": bare.group("url")}
+    return {"title": stripped, "url": None}

@@ -1,0 +1,210 @@
+"""The tables: timeline (also written as a list), action items, review history."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from hansei.markdown.blocks import (
+    ListBlock,
+    Paragraph,
+    Table,
+    flatten_items,
+)
+from hansei.markdown.clock import anchor_date, resolve_row_time
+from hansei.markdown.draft import Draft
+from hansei.markdown.fields import (
+    parse_action_status,
+    parse_review_status,
+)
+from hansei.markdown.sections import Chunk
+from hansei.markdown.values import (
+    fold,
+    is_placeholder,
+    parse_date,
+)
+from hansei.markdown.vocabulary import (
+    ACTION_COLUMNS,
+    HORIZON_KEYS,
+    REVIEW_COLUMNS,
+    TIMELINE_COLUMNS,
+    lookup,
+)
+from hansei.model import (
+    HORIZON_DAYS,
+    Horizon,
+    Postmortem,
+)
+
+_TIMELINE_LINE = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<at>(?:\d{4}[-/])?(?:\d{1,2}[-/]\d{1,2}\s+)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"(?:\s*(?:JST|UTC))?)(?:\*\*|__)?\s*[:：\-–—|]?\s*(?P<event>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def read_timeline(draft: Draft, chunk: Chunk) -> None:
+    for block in chunk.content():
+        if isinstance(block, ListBlock | Paragraph):
+            _timeline_lines(draft, block)
+        if not isinstance(block, Table):
+            continue
+        columns = _columns(block.header, TIMELINE_COLUMNS, ("at", "event", "actor", "action"))
+        zone = re.search(r"[(（]\s*([A-Za-z]+)\s*[)）]", fold(" ".join(block.header)))
+        if zone and zone.group(1).upper() in ("UTC", "GMT"):
+            draft.raw.timeline_zone = "UTC"
+        for row in block.rows:
+            cells = _cells(row.cells, columns)
+            if all(is_placeholder(value) for value in cells.values()):
+                continue
+            draft.raw.timeline.append((row.line, cells))
+
+
+def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> None:
+    """A timeline written as lines: `- 12:05 アラート検知（Cloud Monitoring）`."""
+    lines = flatten_items(block) if isinstance(block, ListBlock) else block.lines()
+    for number, text in lines:
+        match = _TIMELINE_LINE.match(text)
+        if match:
+            cells = {"at": match.group("at"), "event": match.group("event").strip()}
+            draft.raw.timeline.append((number, cells))
+
+
+def interpret_timeline(draft: Draft) -> None:
+    probe = Postmortem.model_validate(
+        {key: draft.data[key] for key in ("times", "date", "timezone") if key in draft.data}
+    )
+    zone = probe.zone
+    anchor = anchor_date(probe)
+    previous: datetime | None = None
+    for line, cells in draft.raw.timeline:
+        at: datetime | None = None
+        try:
+            at = resolve_row_time(cells.get("at", ""), previous, anchor, zone)
+        except ValueError as error:
+            draft.note("bad-timestamp", line, "timeline.at", str(error))
+        if at is not None:
+            previous = at
+        row = {
+            "at": at,
+            "event": _cell_text(cells.get("event")),
+            "actor": _cell_text(cells.get("actor")),
+            "action": _cell_text(cells.get("action")),
+        }
+        draft.append("timeline", row, line)
+
+
+def read_actions(draft: Draft, chunk: Chunk) -> None:
+    horizon = HORIZON_KEYS.get(chunk.subsection or "")
+    for block in chunk.content():
+        if not isinstance(block, Table):
+            continue
+        columns = _columns(
+            block.header, ACTION_COLUMNS, ("number", "task", "owner", "due", "status")
+        )
+        for row in block.rows:
+            cells = _cells(row.cells, columns)
+            if all(is_placeholder(value) for value in cells.values()):
+                continue
+            _action(draft, cells, horizon, row.line)
+
+
+def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: int) -> None:
+    number_text = re.sub(r"[^\d]", "", fold(cells.get("number", "")))
+    item: dict[str, Any] = {
+        "number": int(number_text) if number_text else None,
+        "horizon": horizon,
+        "task": _cell_text(cells.get("task")),
+        "owner": _cell_text(cells.get("owner")),
+        "due": None,
+        "status": None,
+    }
+    index = len(draft.data.get("action_items", []))
+    path = f"action_items[{index}]"
+    try:
+        item["due"] = parse_date(cells.get("due", ""))
+    except ValueError as error:
+        draft.note("bad-timestamp", line, f"{path}.due", str(error))
+    try:
+        item["status"] = parse_action_status(cells.get("status", ""))
+    except ValueError as error:
+        draft.note("unknown-status", line, f"{path}.status", str(error))
+    draft.append("action_items", item, line)
+    for name in ("task", "owner", "due", "status", "number"):
+        draft.lines[f"{path}.{name}"] = line
+
+
+def default_horizons(draft: Draft) -> None:
+    """Items outside a horizon table get the horizon their due date falls in."""
+    detected = draft.data.get("times", {}).get("detected")
+    for item in draft.data.get("action_items", []):
+        if item["horizon"] is not None:
+            continue
+        item["horizon"] = _horizon_for(item["due"], detected)
+
+
+def read_reviews(draft: Draft, chunk: Chunk) -> None:
+    for block in chunk.content():
+        if not isinstance(block, Table):
+            continue
+        columns = _columns(block.header, REVIEW_COLUMNS, ("date", "reviewer", "comment", "status"))
+        for row in block.rows:
+            cells = _cells(row.cells, columns)
+            if all(is_placeholder(value) for value in cells.values()):
+                continue
+            index = len(draft.data.get("reviews", []))
+            review: dict[str, Any] = {
+                "date": None,
+                "reviewer": _cell_text(cells.get("reviewer")),
+                "comment": _cell_text(cells.get("comment")),
+                "status": None,
+            }
+            try:
+                review["date"] = parse_date(cells.get("date", ""))
+            except ValueError as error:
+                draft.note("bad-timestamp", row.line, f"reviews[{index}].date", str(error))
+            try:
+                review["status"] = parse_review_status(cells.get("status", ""))
+            except ValueError as error:
+                draft.note("unknown-status", row.line, f"reviews[{index}].status", str(error))
+            draft.append("reviews", review, row.line)
+
+
+def _columns(
+    header: list[str], table: tuple[tuple[str, str], ...], positional: tuple[str, ...]
+) -> list[str | None]:
+    found = [lookup(name, table) for name in header]
+    if sum(key is not None for key in found) < 2:
+        return [positional[i] if i < len(positional) else None for i in range(len(header))]
+    seen: set[str] = set()
+    columns: list[str | None] = []
+    for key in found:
+        columns.append(key if key is not None and key not in seen else None)
+        if key is not None:
+            seen.add(key)
+    return columns
+
+
+def _cells(cells: list[str], columns: list[str | None]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in zip(columns, cells, strict=False):
+        if key is not None:
+            values[key] = value
+    return values
+
+
+def _cell_text(text: str | None) -> str | None:
+    if text is None or is_placeholder(text):
+        return None
+    return text.strip()
+
+
+def _horizon_for(due: date | None, detected: datetime | None) -> Horizon:
+    if due is not None and detected is not None:
+        days = (due - detected.date()).days
+        for horizon, limit in HORIZON_DAYS.items():
+            if days <= limit:
+                return horizon
+        return Horizon.long_term
+    return Horizon.short_term
