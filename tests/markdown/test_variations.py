@@ -106,3 +106,28 @@ def test_byte_order_mark_and_crlf() -> None:
     pm = parse_markdown("\ufeff" + HEAD.replace("\n", "\r\n")).postmortem
     assert pm.title == "検索の遅延"
     assert pm.times.detected == jst(2025, 1, 16, 12, 5)
+
+
+def test_options_chosen_by_striking_or_bold() -> None:
+    text = (
+        "# ポストモーテム: x\n\n**ステータス**: ~~Draft~~ / ~~Review~~ / Final\n\n"
+        "## インシデント詳細\n\n### 影響範囲\n"
+        "- **影響度**: Critical / **High** / Medium / Low\n- **データ損失**: ~~あり~~ / なし\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.status.value == "final"
+    assert pm.impact.severity is not None
+    assert pm.impact.severity.value == "high"
+    assert pm.impact.data_loss is False
+
+
+def test_japanese_dates_with_weekday_and_clock() -> None:
+    text = (
+        "# ポストモーテム: x\n\n## インシデント詳細\n\n### 発生日時\n"
+        "- **検知**: 2025年1月16日(木) 12時05分\n- **復旧**: 2025/01/16（木） 12:40 JST\n\n"
+        "## タイムライン\n\n| 時刻 | イベント |\n|---|---|\n| 12時00分 | インシデント発生 |\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.times.detected == jst(2025, 1, 16, 12, 5)
+    assert pm.times.recovered == jst(2025, 1, 16, 12, 40)
+    assert pm.timeline[0].at == jst(2025, 1, 16, 12, 0)

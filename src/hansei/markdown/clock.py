@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from hansei.markdown.values import fold, is_placeholder, parse_timestamp, zone_from_suffix
+from hansei.markdown.values import fold_when, is_placeholder, parse_timestamp, zone_from_suffix
 from hansei.model import Postmortem
 
 _ROW_TIME = re.compile(
@@ -45,7 +45,7 @@ def resolve_row_time(
     """
     if is_placeholder(text):
         return None
-    folded = fold(text).strip()
+    folded = fold_when(text)
     match = _ROW_TIME.match(folded)
     if not match:
         return parse_timestamp(folded, zone)

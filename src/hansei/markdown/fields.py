@@ -30,6 +30,22 @@ def field_line(text: str, line: int) -> FieldLine | None:
     return FieldLine(match.group("label").strip(), match.group("value").strip(), line)
 
 
+_STRUCK = re.compile(r"~~.*?~~")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+
+
+def chosen_option(text: str) -> str:
+    """The option picked in `Draft / Review / Final`: the one left unstruck, or the bold one."""
+    kept = _STRUCK.sub("", text)
+    if kept != text:
+        kept = re.sub(r"^[\s/]+|[\s/]+$", "", re.sub(r"(?:\s*/\s*){2,}", " / ", kept))
+    if "/" in kept:
+        bold = [match.group(1) or match.group(2) for match in _BOLD.finditer(kept)]
+        if len(bold) == 1:
+            return str(bold[0])
+    return kept
+
+
 def strip_emphasis(text: str) -> str:
     stripped = text.strip()
     for mark in ("**", "__"):
@@ -47,7 +63,7 @@ _STATUS_WORDS: tuple[tuple[Status, tuple[str, ...]], ...] = (
 
 def parse_status(text: str) -> Status | None:
     """The document status; None for the unchosen `Draft / Review / Final`."""
-    folded = fold(text).lower()
+    folded = fold(chosen_option(text)).lower()
     found = [status for status, words in _STATUS_WORDS if any(word in folded for word in words)]
     if len(found) == 1:
         return found[0]
@@ -67,6 +83,7 @@ _SEVERITY_WORDS: tuple[tuple[Severity, tuple[str, ...]], ...] = (
 
 
 def parse_severity(text: str) -> Severity | None:
+    text = chosen_option(text)
     if is_placeholder(text):
         return None
     folded = fold(text).lower()

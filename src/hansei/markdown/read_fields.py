@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from hansei.markdown.draft import Draft
 from hansei.markdown.fields import (
+    chosen_option,
     field_line,
     parse_severity,
     parse_status,
@@ -107,7 +108,7 @@ def _field(draft: Draft, key: str, value: str, line: int, zone: ZoneInfo) -> Non
         if minutes is not None:
             draft.put("impact.downtime_minutes", minutes, line)
     elif key == "data_loss":
-        loss = parse_bool(value)
+        loss = parse_bool(chosen_option(value))
         if loss is not None:
             draft.put("impact.data_loss", loss, line)
     elif key in ("availability", "budget_consumed", "budget_remaining"):

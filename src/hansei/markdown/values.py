@@ -41,6 +41,21 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_WEEKDAY = re.compile(r"\s*\((?:月|火|水|木|金|土|日|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)", re.I)
+_JAPANESE_CLOCK = re.compile(r"(\d{1,2})\s*時\s*(\d{1,2})\s*分(?:\s*(\d{1,2})\s*秒)?")
+
+
+def fold_when(text: str) -> str:
+    """A date or time as `YYYY-MM-DD HH:MM:SS`-like text: `2025年1月16日(木) 12時05分` too."""
+    folded = _WEEKDAY.sub("", fold(text)).strip()
+
+    def clock(match: re.Match[str]) -> str:
+        hour, minute, second = match.groups()
+        return f"{hour}:{int(minute):02d}" + (f":{int(second):02d}" if second else "")
+
+    return _JAPANESE_CLOCK.sub(clock, folded)
+
+
 # --- timezones ---------------------------------------------------------------
 
 _ZONE_LABELS = {"Asia/Tokyo": "JST", "UTC": "UTC", "Etc/UTC": "UTC"}
@@ -89,7 +104,7 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime | None:
     """
     if is_placeholder(text):
         return None
-    folded = fold(text).strip()
+    folded = fold_when(text)
     match = _TIMESTAMP.match(folded)
     if not match or match.group("hour") is None:
         raise ValueError(f"not a date and time: {text.strip()!r} (expected YYYY-MM-DD HH:MM:SS)")
@@ -116,7 +131,7 @@ def format_timestamp(value: datetime, timezone_name: str) -> str:
 def parse_date(text: str) -> date | None:
     if is_placeholder(text):
         return None
-    match = _DATE_ONLY.match(fold(text).strip())
+    match = _DATE_ONLY.match(fold_when(text))
     if not match:
         raise ValueError(f"not a date: {text.strip()!r} (expected YYYY-MM-DD)")
     try:
