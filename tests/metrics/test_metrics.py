@@ -86,12 +86,17 @@ def test_durations_are_computed_across_timezones_in_utc() -> None:
     assert compute_metrics(pm).ttr_minutes == 2
 
 
-def test_without_target_there_are_no_budget_figures_but_a_team_target_applies() -> None:
+def test_availability_needs_no_target_but_the_budget_does() -> None:
     pm = with_times(
         target=None, occurred=jst(2025, 1, 16, 12, 0), recovered=jst(2025, 1, 16, 12, 15)
     )
-    assert compute_metrics(pm).availability_pct is None
-    assert compute_metrics(pm, slo_target=0.999).availability_pct == 99.965
+    m = compute_metrics(pm)
+    assert m.availability_pct == 99.965
+    assert m.budget_consumed_window_pct == 0.03
+    assert m.budget_minutes is None
+    assert m.budget_consumed_pct is None
+    assert m.budget_remaining_minutes is None
+    assert compute_metrics(pm, slo_target=0.999).budget_consumed_pct == 34.7
 
 
 def test_stated_downtime_feeds_the_budget_when_timestamps_are_missing() -> None:

@@ -1,7 +1,14 @@
 """Durations, SLO and error-budget math: pure functions over the model."""
 
 from hansei.metrics.rounding import round_half_up
-from hansei.metrics.slo import BudgetFigures, budget_figures, budget_minutes, window_minutes
+from hansei.metrics.slo import (
+    BudgetFigures,
+    availability_pct,
+    budget_figures,
+    budget_minutes,
+    consumed_window_pct,
+    window_minutes,
+)
 from hansei.metrics.summary import Metrics, compute_metrics, computed_downtime
 from hansei.metrics.times import KeyTimes, key_times, minutes_between
 
@@ -9,10 +16,12 @@ __all__ = [
     "BudgetFigures",
     "KeyTimes",
     "Metrics",
+    "availability_pct",
     "budget_figures",
     "budget_minutes",
     "compute_metrics",
     "computed_downtime",
+    "consumed_window_pct",
     "key_times",
     "minutes_between",
     "round_half_up",

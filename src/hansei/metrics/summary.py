@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 from hansei.metrics.rounding import (
@@ -11,7 +13,7 @@ from hansei.metrics.rounding import (
     WINDOW_PCT_PLACES,
     round_half_up,
 )
-from hansei.metrics.slo import budget_figures
+from hansei.metrics.slo import availability_pct, budget_figures, consumed_window_pct
 from hansei.metrics.times import key_times, minutes_between
 from hansei.model import Postmortem
 
@@ -56,33 +58,41 @@ def compute_metrics(postmortem: Postmortem, *, slo_target: float | None = None) 
     """The figures of DESIGN.md for one incident.
 
     `slo_target` overrides the document's own target (a team's configured
-    target for the service). Budget figures use the computed downtime, or
-    the stated one when the timestamps do not give it.
+    target for the service). Availability and budget figures use the
+    computed downtime, or the stated one when the timestamps do not give it;
+    the budget figures also need a target.
     """
     times = key_times(postmortem)
     downtime = computed_downtime(postmortem)
-    budget_downtime = downtime if downtime is not None else postmortem.impact.downtime_minutes
+    slo_downtime = downtime if downtime is not None else postmortem.impact.downtime_minutes
+    window_days = postmortem.slo.window_days
     target = slo_target if slo_target is not None else postmortem.slo.target
-    figures = (
-        None
-        if target is None
-        else budget_figures(target, postmortem.slo.window_days, budget_downtime)
-    )
+    budget = None if target is None else budget_figures(target, window_days, slo_downtime)
+
+    def duration(start: datetime | None, end: datetime | None) -> float | None:
+        return _rounded(minutes_between(start, end), MINUTES_PLACES)
+
     return Metrics(
-        ttd_minutes=_rounded(minutes_between(times.occurred, times.detected), MINUTES_PLACES),
-        tta_minutes=_rounded(
-            minutes_between(times.detected, times.response_started), MINUTES_PLACES
-        ),
-        ttm_minutes=_rounded(minutes_between(times.detected, times.mitigated), MINUTES_PLACES),
-        ttr_minutes=_rounded(minutes_between(times.detected, times.recovered), MINUTES_PLACES),
-        ttf_minutes=_rounded(minutes_between(times.detected, times.resolved), MINUTES_PLACES),
+        ttd_minutes=duration(times.occurred, times.detected),
+        tta_minutes=duration(times.detected, times.response_started),
+        ttm_minutes=duration(times.detected, times.mitigated),
+        ttr_minutes=duration(times.detected, times.recovered),
+        ttf_minutes=duration(times.detected, times.resolved),
         downtime_minutes=_rounded(downtime, MINUTES_PLACES),
-        availability_pct=figures and _rounded(figures.availability_pct, AVAILABILITY_PLACES),
-        budget_minutes=figures and _rounded(figures.budget_minutes, MINUTES_PLACES),
-        budget_consumed_window_pct=figures
-        and _rounded(figures.consumed_window_pct, WINDOW_PCT_PLACES),
-        budget_consumed_pct=figures and _rounded(figures.consumed_budget_pct, BUDGET_PCT_PLACES),
-        budget_remaining_window_pct=figures
-        and _rounded(figures.remaining_window_pct, WINDOW_PCT_PLACES),
-        budget_remaining_minutes=figures and _rounded(figures.remaining_minutes, MINUTES_PLACES),
+        availability_pct=None
+        if slo_downtime is None
+        else _rounded(availability_pct(slo_downtime, window_days), AVAILABILITY_PLACES),
+        budget_minutes=None if budget is None else _rounded(budget.budget_minutes, MINUTES_PLACES),
+        budget_consumed_window_pct=None
+        if slo_downtime is None
+        else _rounded(consumed_window_pct(slo_downtime, window_days), WINDOW_PCT_PLACES),
+        budget_consumed_pct=None
+        if budget is None
+        else _rounded(budget.consumed_budget_pct, BUDGET_PCT_PLACES),
+        budget_remaining_window_pct=None
+        if budget is None
+        else _rounded(budget.remaining_window_pct, WINDOW_PCT_PLACES),
+        budget_remaining_minutes=None
+        if budget is None
+        else _rounded(budget.remaining_minutes, MINUTES_PLACES),
     )
