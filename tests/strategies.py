@@ -45,7 +45,12 @@ from hansei.model import (
 _FIRST = "あいうえおかきくけこアイウエオカキクケコ障害復旧接続検知原因対策ABCDEFGHXYZabcdefghxyz"
 _REST = _FIRST + "0123456789 、。・（）()-./!?&%+=@'\""
 
-ZONES = ("Asia/Tokyo", "UTC")
+ZONES = ("Asia/Tokyo", "UTC", "America/New_York", "Europe/London")
+# Instants around the autumn clock changes, when a wall-clock hour happens twice.
+_REPEATED_HOURS = (
+    datetime(2025, 11, 2, 5, 0, tzinfo=UTC),  # America/New_York 01:00 EDT → 01:00 EST
+    datetime(2025, 10, 26, 0, 0, tzinfo=UTC),  # Europe/London 01:00 BST → 01:00 GMT
+)
 _EXTRA_TITLES = ("メモ", "Note", "補足事項", "Customer comms")
 
 # Section keys an extra section can follow, in the order the renderer writes them.
@@ -88,9 +93,13 @@ def paragraphs(max_paragraphs: int = 3) -> st.SearchStrategy[str]:
 
 
 def instants() -> st.SearchStrategy[datetime]:
-    return st.integers(0, 10 * 365 * 86400).map(
+    anywhere = st.integers(0, 10 * 365 * 86400).map(
         lambda seconds: datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
     )
+    near_clock_change = st.tuples(
+        st.sampled_from(_REPEATED_HOURS), st.integers(-3600, 3 * 3600)
+    ).map(lambda pair: pair[0] + timedelta(seconds=pair[1]))
+    return anywhere | near_clock_change
 
 
 def _minutes_from_seconds(max_seconds: int) -> st.SearchStrategy[float]:
@@ -106,7 +115,7 @@ def timelines(draw: st.DrawFn, start: datetime) -> list[TimelineEvent]:
     rows = []
     at = start
     for _ in range(draw(st.integers(0, 6))):
-        at = at + timedelta(seconds=draw(st.integers(0, 3 * 86400)))
+        at = at + timedelta(seconds=draw(st.integers(0, 3 * 86400) | st.integers(0, 1800)))
         rows.append(
             TimelineEvent(
                 at=draw(st.none() | st.just(at)),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from hansei.markdown.clock import format_row_time, resolve_row_time
+from hansei.markdown.values import format_timestamp
 from tests.factories import JST, jst
 
 ANCHOR = date(2025, 3, 2)
@@ -69,3 +71,31 @@ def test_placeholder_time_is_missing() -> None:
 def test_written_times_are_the_shortest_that_read_back(value, previous, text) -> None:  # type: ignore[no-untyped-def]
     assert format_row_time(value, previous, ANCHOR, JST) == text
     assert resolve_row_time(text, previous, ANCHOR, JST) == value
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_the_repeated_hour_of_a_clock_change_is_written_with_its_abbreviation() -> None:
+    first = datetime(2025, 11, 2, 5, 30, tzinfo=UTC)  # 01:30 EDT
+    second = datetime(2025, 11, 2, 6, 30, tzinfo=UTC)  # 01:30 EST, an hour later
+    anchor = date(2025, 11, 2)
+    text_first = format_row_time(first, None, anchor, NEW_YORK)
+    text_second = format_row_time(second, first, anchor, NEW_YORK)
+    assert (text_first, text_second) == ("2025-11-02 01:30 EDT", "2025-11-02 01:30 EST")
+    assert resolve_row_time(text_first, None, anchor, NEW_YORK) == first
+    assert resolve_row_time(text_second, first, anchor, NEW_YORK) == second
+    assert format_timestamp(second, "America/New_York") == "2025-11-02 01:30:00 EST"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("01:40 PST", datetime(2025, 3, 9, 9, 40, tzinfo=UTC)),
+        ("03:30 PDT", datetime(2025, 3, 9, 10, 30, tzinfo=UTC)),
+        ("12:00 JST", datetime(2025, 3, 9, 3, 0, tzinfo=UTC)),
+        ("12:00 +05:30", datetime(2025, 3, 9, 6, 30, tzinfo=UTC)),
+    ],
+)
+def test_row_times_with_a_zone_abbreviation(cell: str, expected: datetime) -> None:
+    assert resolve_row_time(cell, None, date(2025, 3, 9), NEW_YORK) == expected

@@ -131,3 +131,30 @@ def test_japanese_dates_with_weekday_and_clock() -> None:
     assert pm.times.detected == jst(2025, 1, 16, 12, 5)
     assert pm.times.recovered == jst(2025, 1, 16, 12, 40)
     assert pm.timeline[0].at == jst(2025, 1, 16, 12, 0)
+
+
+def test_timezones_named_by_abbreviation() -> None:
+    text = (
+        "# Postmortem: billing\n\n**Timezone**: JST\n\n## Timeline\n\n"
+        "| Time | Event |\n|---|---|\n| 2025-03-09 01:40 | Incident start |\n"
+    )
+    assert parse_markdown(text).postmortem.timezone == "Asia/Tokyo"
+    pacific = (
+        "# Postmortem: billing\n\n## Timeline\n\n| Time (PST) | Event |\n|---|---|\n"
+        "| 2025-03-09 01:40 | Incident start |\n| 03:30 PDT | Recovered |\n"
+    )
+    pm = parse_markdown(pacific).postmortem
+    assert pm.timezone == "America/Los_Angeles"
+    assert [row.at.isoformat() if row.at else None for row in pm.timeline] == [
+        "2025-03-09T01:40:00-08:00",
+        "2025-03-09T03:30:00-07:00",
+    ]
+
+
+def test_an_unknown_zone_in_the_timeline_header_is_reported() -> None:
+    text = (
+        "# Postmortem: x\n\n## Timeline\n\n"
+        "| Time (XYZT) | Event |\n|---|---|\n| 2025-01-02 03:04 | a |\n"
+    )
+    result = parse_markdown(text)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("bad-timestamp", 5)]

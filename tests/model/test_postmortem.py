@@ -81,3 +81,16 @@ def test_json_round_trip_is_lossless() -> None:
 )
 def test_timeline_events_name_key_moments(event: str, kind: EventKind | None) -> None:
     assert classify_event(event) == kind
+
+
+def test_building_a_document_leaves_the_callers_objects_alone() -> None:
+    from hansei.model import Times
+
+    shared = Times(detected=datetime(2025, 1, 16, 3, 5, tzinfo=UTC))
+    tokyo = Postmortem(times=shared, timezone="Asia/Tokyo")
+    new_york = Postmortem(times=shared, timezone="America/New_York")
+    assert shared.detected is not None
+    assert shared.detected.utcoffset() is not None
+    assert shared.detected.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert tokyo.to_json_dict()["times"]["detected"] == "2025-01-16T12:05:00+09:00"
+    assert new_york.to_json_dict()["times"]["detected"] == "2025-01-15T22:05:00-05:00"

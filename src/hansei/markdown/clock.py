@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from hansei.markdown.values import fold_when, is_placeholder, parse_timestamp, zone_from_suffix
+from hansei.markdown.values import fold_when, is_placeholder, parse_timestamp
+from hansei.markdown.zones import instant_label, is_ambiguous, zone_from_suffix
 from hansei.model import Postmortem
 
 _ROW_TIME = re.compile(
     r"^(?:(?:(?P<year>\d{4})\s*[-/年]\s*)?(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?\s+)?"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-    r"\s*(?P<zone>\(?\s*(?:JST|UTC|GMT|Z|[+-]\d{1,2}:?\d{2})\s*\)?)?$",
+    r"\s*(?P<zone>\(?\s*(?:[A-Za-z]{1,5}|[+-]\d{1,2}:?\d{2})\s*\)?)?$",
     re.IGNORECASE,
 )
 
@@ -83,8 +84,12 @@ def format_row_time(
     value: datetime, previous: datetime | None, anchor: date | None, zone: tzinfo
 ) -> str:
     """The shortest cell text that `resolve_row_time` reads back as `value`."""
-    local = value.astimezone(zone).replace(tzinfo=None)
+    aware = value.astimezone(zone)
+    local = aware.replace(tzinfo=None)
     clock = f"{local:%H:%M:%S}" if local.second else f"{local:%H:%M}"
+    if is_ambiguous(aware):
+        # The hour a clock change repeats: only the zone's abbreviation tells which.
+        return f"{local:%Y-%m-%d} {clock} {instant_label(aware)}"
     previous_local = previous.astimezone(zone).replace(tzinfo=None) if previous else None
     if previous_local is not None:
         expected = datetime.combine(previous_local.date(), local.time())

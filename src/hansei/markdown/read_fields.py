@@ -27,6 +27,7 @@ from hansei.markdown.vocabulary import (
     FIELD_ALIASES,
     lookup,
 )
+from hansei.markdown.zones import timezone_name
 from hansei.model import (
     DEFAULT_TIMEZONE,
     TIME_FIELDS,
@@ -53,14 +54,14 @@ def interpret_fields(draft: Draft) -> None:
     timezone = DEFAULT_TIMEZONE
     if "timezone" in fields:
         value, line = fields["timezone"]
-        try:
-            ZoneInfo(value.strip())
-            timezone = value.strip()
+        named = timezone_name(value)
+        if named is None:
+            draft.note("bad-timestamp", line, "timezone", f"unknown timezone {value.strip()!r}")
+        else:
+            timezone = named
             draft.put("timezone", timezone, line)
-        except (ValueError, KeyError):
-            draft.note("bad-timestamp", line, "timezone", f"unknown timezone {value!r}")
-    elif draft.raw.timeline_zone == "UTC":
-        timezone = "UTC"
+    elif draft.raw.timeline_zone is not None:
+        timezone = draft.raw.timeline_zone
         draft.data["timezone"] = timezone
     zone = ZoneInfo(timezone)
     for key, (value, line) in fields.items():

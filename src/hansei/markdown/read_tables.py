@@ -31,6 +31,7 @@ from hansei.markdown.vocabulary import (
     TIMELINE_COLUMNS,
     lookup,
 )
+from hansei.markdown.zones import timezone_name
 from hansei.model import (
     HORIZON_DAYS,
     Horizon,
@@ -51,14 +52,26 @@ def read_timeline(draft: Draft, chunk: Chunk) -> None:
         if not isinstance(block, Table):
             continue
         columns = _columns(block.header, TIMELINE_COLUMNS, ("at", "event", "actor", "action"))
-        zone = re.search(r"[(（]\s*([A-Za-z]+)\s*[)）]", fold(" ".join(block.header)))
-        if zone and zone.group(1).upper() in ("UTC", "GMT"):
-            draft.raw.timeline_zone = "UTC"
+        _header_zone(draft, block)
         for row in block.rows:
             cells = _cells(row.cells, columns)
             if all(is_placeholder(value) for value in cells.values()):
                 continue
             draft.raw.timeline.append((row.line, cells))
+
+
+def _header_zone(draft: Draft, table: Table) -> None:
+    """`時刻 (JST)` / `Time (PDT)`: the timezone of the rows, when the document names none."""
+    found = re.search(
+        r"[(（]\s*([A-Za-z][A-Za-z_/+-]*)\s*[)）]", fold(table.header[0] if table.header else "")
+    )
+    if not found:
+        return
+    named = timezone_name(found.group(1))
+    if named is None:
+        draft.note("bad-timestamp", table.line, "timezone", f"unknown timezone {found.group(1)!r}")
+    elif draft.raw.timeline_zone is None:
+        draft.raw.timeline_zone = named
 
 
 def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> None:

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from hansei.markdown.clock import anchor_date, format_row_time
 from hansei.markdown.stated import FigureText, figure_texts
-from hansei.markdown.values import format_number, format_timestamp, zone_label
+from hansei.markdown.values import format_number, format_timestamp
 from hansei.markdown.vocabulary import (
     ACTION_STATUS_WORDS,
     LABELS,
@@ -25,6 +25,7 @@ from hansei.markdown.vocabulary import (
     SEVERITY_WORDS,
     STATUS_WORDS,
 )
+from hansei.markdown.zones import zone_label
 from hansei.metrics import compute_metrics
 from hansei.model import (
     DEFAULT_TIMEZONE,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from hansei.markdown.zones import instant_label, zone_from_suffix
 from hansei.model import Language
 
 _PLACEHOLDER = re.compile(
@@ -56,38 +57,6 @@ def fold_when(text: str) -> str:
     return _JAPANESE_CLOCK.sub(clock, folded)
 
 
-# --- timezones ---------------------------------------------------------------
-
-_ZONE_LABELS = {"Asia/Tokyo": "JST", "UTC": "UTC", "Etc/UTC": "UTC"}
-_FIXED_SUFFIXES: dict[str, tzinfo] = {
-    "JST": ZoneInfo("Asia/Tokyo"),
-    "UTC": UTC,
-    "GMT": UTC,
-    "Z": UTC,
-}
-
-
-def zone_label(timezone_name: str) -> str:
-    """How a timezone is written after a time: JST for Asia/Tokyo, else its name."""
-    return _ZONE_LABELS.get(timezone_name, timezone_name)
-
-
-def zone_from_suffix(suffix: str) -> tzinfo:
-    cleaned = suffix.strip().strip("()（）").strip()
-    upper = cleaned.upper()
-    if upper in _FIXED_SUFFIXES:
-        return _FIXED_SUFFIXES[upper]
-    offset = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?", upper)
-    if offset:
-        sign = -1 if offset.group(1) == "-" else 1
-        delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
-        return timezone(sign * delta)
-    try:
-        return ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown timezone {cleaned!r}") from error
-
-
 # --- timestamps --------------------------------------------------------------
 
 _DATE = r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
@@ -124,8 +93,9 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime | None:
 
 
 def format_timestamp(value: datetime, timezone_name: str) -> str:
+    """`2025-01-16 12:05:00 JST`: local time and the suffix that makes it exact."""
     local = value.astimezone(ZoneInfo(timezone_name))
-    return f"{local:%Y-%m-%d %H:%M:%S} {zone_label(timezone_name)}"
+    return f"{local:%Y-%m-%d %H:%M:%S} {instant_label(local)}"
 
 
 def parse_date(text: str) -> date | None:

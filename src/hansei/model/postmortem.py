@@ -74,14 +74,18 @@ class Postmortem(BaseModel):
 
     @model_validator(mode="after")
     def _times_in_document_timezone(self) -> Postmortem:
+        # Copies, not edits: the caller's Times and rows may belong to other documents.
         zone = ZoneInfo(self.timezone)
-        for name in TIME_FIELDS:
-            value = getattr(self.times, name)
-            if value is not None:
-                setattr(self.times, name, _in_zone(value, zone))
-        for row in self.timeline:
-            if row.at is not None:
-                row.at = _in_zone(row.at, zone)
+        moved = {
+            name: _in_zone(value, zone)
+            for name in TIME_FIELDS
+            if (value := getattr(self.times, name)) is not None
+        }
+        self.times = self.times.model_copy(update=moved)
+        self.timeline = [
+            row if row.at is None else row.model_copy(update={"at": _in_zone(row.at, zone)})
+            for row in self.timeline
+        ]
         return self
 
     @property
