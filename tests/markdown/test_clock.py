@@ -99,3 +99,22 @@ def test_the_repeated_hour_of_a_clock_change_is_written_with_its_abbreviation() 
 )
 def test_row_times_with_a_zone_abbreviation(cell: str, expected: datetime) -> None:
     assert resolve_row_time(cell, None, date(2025, 3, 9), NEW_YORK) == expected
+
+
+@pytest.mark.parametrize(
+    ("first_cell", "detected", "expected"),
+    [
+        # Incident start before midnight, detection after it: the evening before.
+        ("23:50", jst(2025, 3, 31, 0, 5), jst(2025, 3, 30, 23, 50)),
+        # A timeline that starts after detection stays on the day of detection.
+        ("12:15", jst(2025, 3, 31, 12, 5), jst(2025, 3, 31, 12, 15)),
+        # Detection just before midnight, first row (response) just after it.
+        ("00:20", jst(2025, 3, 31, 23, 55), jst(2025, 4, 1, 0, 20)),
+        ("09:00", jst(2025, 3, 31, 21, 0), jst(2025, 3, 31, 9, 0)),
+    ],
+)
+def test_the_first_row_lands_on_the_day_nearest_the_detection(
+    first_cell: str, detected: datetime, expected: datetime
+) -> None:
+    assert resolve_row_time(first_cell, None, detected, JST) == expected
+    assert format_row_time(expected, None, detected, JST) == first_cell

@@ -1,10 +1,16 @@
 """Timeline times of day, resolved to full timestamps (DESIGN.md definitions).
 
-A row's `HH:MM` takes the date of the row before (the first row: the date of
-the anchor time, `detected` by preference) and rolls over to the next day
-when it would go backwards; a row may carry its own date, `MM-DD HH:MM` or
-`YYYY-MM-DD HH:MM`. The parser and the renderer share these rules, so a
-rendered timeline reads back to the same instants.
+A row's `HH:MM` takes the date of the row before and rolls over to the next
+day when it would go backwards; a row may carry its own date, `MM-DD HH:MM`
+or `YYYY-MM-DD HH:MM`. The first row is placed against the anchor, the
+detection time by preference: on the day that puts it nearest that moment,
+so a timeline that starts at 23:50 before a detection at 00:05 starts the
+evening before (DESIGN.md says "the date of detected"; read literally, that
+would put 23:50 a day late). Without a time to anchor on, the first row takes
+the document's date.
+
+The parser and the renderer share these rules, so a rendered timeline reads
+back to the same instants.
 """
 
 from __future__ import annotations
@@ -25,19 +31,39 @@ _ROW_TIME = re.compile(
 
 ANCHOR_FIELDS = ("detected", "occurred", "response_started", "mitigated", "recovered", "resolved")
 
+Anchor = datetime | date | None
+"""A moment (in the document's timezone) or, lacking one, a day."""
 
-def anchor_date(postmortem: Postmortem) -> date | None:
-    """The date the first timeline row's time of day belongs to."""
+
+def timeline_anchor(postmortem: Postmortem) -> Anchor:
+    """What the first timeline row is placed against: the first stated key time, else the date."""
     zone = postmortem.zone
     for name in ANCHOR_FIELDS:
         value: datetime | None = getattr(postmortem.times, name)
         if value is not None:
-            return value.astimezone(zone).date()
+            return value.astimezone(zone)
     return postmortem.date
 
 
+def _first_row(clock: time, anchor: Anchor, zone: tzinfo) -> datetime | None:
+    """The wall time of a first row showing `clock`, by the anchor's rule."""
+    if isinstance(anchor, datetime):
+        moment = anchor.astimezone(zone).replace(tzinfo=None)
+        candidates = [
+            datetime.combine(moment.date() + timedelta(days=shift), clock) for shift in (0, -1, 1)
+        ]
+        return min(candidates, key=lambda candidate: abs(candidate - moment))
+    if isinstance(anchor, date):
+        return datetime.combine(anchor, clock)
+    return None
+
+
+def _anchor_year(anchor: Anchor) -> int | None:
+    return None if anchor is None else anchor.year
+
+
 def resolve_row_time(
-    text: str, previous: datetime | None, anchor: date | None, zone: tzinfo
+    text: str, previous: datetime | None, anchor: Anchor, zone: tzinfo
 ) -> datetime | None:
     """The instant a timeline cell names; `previous` is the row before, in `zone`.
 
@@ -56,23 +82,22 @@ def resolve_row_time(
     )
     previous_local = previous.astimezone(row_zone).replace(tzinfo=None) if previous else None
     if match.group("month"):
-        year_source = previous_local.year if previous_local else anchor.year if anchor else None
+        year_source = previous_local.year if previous_local else _anchor_year(anchor)
         year = int(match.group("year")) if match.group("year") else year_source
         if year is None:
             raise ValueError(f"timeline time {text.strip()!r} has no year: write YYYY-MM-DD HH:MM")
         try:
-            local = datetime.combine(
-                date(year, int(match.group("month")), int(match.group("day"))), clock
-            )
+            day = date(year, int(match.group("month")), int(match.group("day")))
         except ValueError as error:
             raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
+        local: datetime | None = datetime.combine(day, clock)
     elif previous_local is not None:
         local = datetime.combine(previous_local.date(), clock)
         if local < previous_local:
             local += timedelta(days=1)
-    elif anchor is not None:
-        local = datetime.combine(anchor, clock)
     else:
+        local = _first_row(clock, anchor, row_zone)
+    if local is None:
         raise ValueError(
             f"timeline time {text.strip()!r} has no date: give the detection time "
             "or write the row as YYYY-MM-DD HH:MM"
@@ -81,7 +106,7 @@ def resolve_row_time(
 
 
 def format_row_time(
-    value: datetime, previous: datetime | None, anchor: date | None, zone: tzinfo
+    value: datetime, previous: datetime | None, anchor: Anchor, zone: tzinfo
 ) -> str:
     """The shortest cell text that `resolve_row_time` reads back as `value`."""
     aware = value.astimezone(zone)
@@ -92,14 +117,14 @@ def format_row_time(
         return f"{local:%Y-%m-%d} {clock} {instant_label(aware)}"
     previous_local = previous.astimezone(zone).replace(tzinfo=None) if previous else None
     if previous_local is not None:
-        expected = datetime.combine(previous_local.date(), local.time())
-        if expected < previous_local:
+        expected: datetime | None = datetime.combine(previous_local.date(), local.time())
+        if expected is not None and expected < previous_local:
             expected += timedelta(days=1)
-        year = previous_local.year
-    elif anchor is not None:
-        expected = datetime.combine(anchor, local.time())
-        year = anchor.year
+        year: int | None = previous_local.year
     else:
+        expected = _first_row(local.time(), anchor, zone)
+        year = _anchor_year(anchor)
+    if expected is None or year is None:
         return f"{local:%Y-%m-%d} {clock}"
     if expected == local:
         return clock

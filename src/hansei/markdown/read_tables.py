@@ -12,7 +12,7 @@ from hansei.markdown.blocks import (
     Table,
     flatten_items,
 )
-from hansei.markdown.clock import anchor_date, resolve_row_time
+from hansei.markdown.clock import resolve_row_time, timeline_anchor
 from hansei.markdown.draft import Draft
 from hansei.markdown.fields import (
     parse_action_status,
@@ -89,7 +89,7 @@ def interpret_timeline(draft: Draft) -> None:
         {key: draft.data[key] for key in ("times", "date", "timezone") if key in draft.data}
     )
     zone = probe.zone
-    anchor = anchor_date(probe)
+    anchor = timeline_anchor(probe)
     previous: datetime | None = None
     for line, cells in draft.raw.timeline:
         at: datetime | None = None

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from hansei.markdown.clock import anchor_date, format_row_time
+from hansei.markdown.clock import format_row_time, timeline_anchor
 from hansei.markdown.stated import FigureText, figure_texts
 from hansei.markdown.values import format_number, format_timestamp
 from hansei.markdown.vocabulary import (
@@ -197,7 +197,7 @@ def _remaining(figures: dict[str, FigureText], holes: dict[str, str]) -> str:
 
 def _timeline(pm: Postmortem) -> list[list[str]]:
     zone = pm.zone
-    anchor = anchor_date(pm)
+    anchor = timeline_anchor(pm)
     previous: datetime | None = None
     rows: list[list[str]] = []
     for row in pm.timeline:
