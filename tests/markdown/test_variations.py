@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hansei.markdown import parse_markdown
+from hansei.metrics import compute_metrics
 from hansei.model import ActionStatus, Horizon
 from tests.factories import jst
 
@@ -158,3 +159,66 @@ def test_an_unknown_zone_in_the_timeline_header_is_reported() -> None:
     )
     result = parse_markdown(text)
     assert [(d.code, d.line) for d in result.diagnostics] == [("bad-timestamp", 5)]
+
+
+def test_negated_and_qualified_words_keep_their_meaning() -> None:
+    text = HEAD + (
+        "## アクションアイテム\n\n### 即座対応（1週間以内）\n"
+        "| # | タスク | 担当者 | 期限 | ステータス |\n|---|---|---|---|---|\n"
+        "| 1 | a | x | 1/20 | 未完了 |\n| 2 | b | x | 2025-01-20 | not done yet |\n"
+        "| 3 | c | x | 2025-01-20 | 保留 |\n| 4 | d | x | 2025-01-20 | ✅ 完了 |\n"
+    )
+    items = parse_markdown(text).postmortem.action_items
+    assert [item.status for item in items] == [
+        ActionStatus.todo,
+        ActionStatus.todo,
+        ActionStatus.todo,
+        ActionStatus.done,
+    ]
+    assert items[0].due is not None
+    assert items[0].due.isoformat() == "2025-01-20"  # the year comes from the detection
+
+
+def test_severity_word_wins_over_an_incident_level() -> None:
+    text = HEAD + "## インシデント詳細\n\n- **影響度**: High (P1)\n"
+    severity = parse_markdown(text).postmortem.impact.severity
+    assert severity is not None
+    assert severity.value == "high"
+
+
+def test_a_duration_is_the_leading_figure_only() -> None:
+    text = HEAD + "## メトリクス\n\n- **MTTR**: 88 min (incl. 10 min verification)\n"
+    assert parse_markdown(text).postmortem.stated.ttr_minutes == 88
+
+
+def test_whys_as_q_and_a_lines_and_answers_without_arrows() -> None:
+    text = HEAD + (
+        "## RCA\n\n### 根本原因\n\n**5 Whys 分析**:\n\n"
+        "Q1. なぜログインできなかったか？\nA1. トークン検証が失敗したため\n\n"
+        "Q2. なぜ失敗したか？\nA2. 鍵が更新されていなかったため\n\n"
+        "3. **Why**: なぜ更新されなかったか？\n   キャッシュの有効期限が長すぎたため\n"
+    )
+    whys = parse_markdown(text).postmortem.rca.whys
+    assert [(w.question, w.answer) for w in whys] == [
+        ("なぜログインできなかったか？", "トークン検証が失敗したため"),
+        ("なぜ失敗したか？", "鍵が更新されていなかったため"),
+        ("なぜ更新されなかったか？", "キャッシュの有効期限が長すぎたため"),
+    ]
+
+
+def test_the_template_prompts_beside_a_real_summary_are_dropped() -> None:
+    text = (
+        "# ポストモーテム: x\n\n## エグゼクティブサマリー\n\n"
+        "**概要**:\n- 決済が30分失敗した\n- いつ起こったか\n- 影響範囲\n"
+    )
+    assert parse_markdown(text).postmortem.summary == "- 決済が30分失敗した"
+
+
+def test_timeline_event_words_mark_the_key_moments() -> None:
+    text = HEAD + (
+        "## タイムライン\n\n| 時刻 | イベント |\n|---|---|\n"
+        "| 11:50 | 障害発生 |\n| 12:05 | 障害発生を検知 |\n| 12:10 | Mitigation started |\n"
+        "| 12:30 | 一部復旧 |\n| 12:45 | サービス復旧 |\n"
+    )
+    m = compute_metrics(parse_markdown(text).postmortem)
+    assert (m.ttd_minutes, m.ttm_minutes, m.ttr_minutes) == (15, 25, 40)

@@ -24,6 +24,7 @@ class RawValues:
     fields: dict[str, tuple[str, int]] = field(default_factory=dict)
     timeline: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     timeline_zone: str | None = None
+    action_dues: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 class Draft:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hansei.markdown.values import fold, is_placeholder
 from hansei.model import ActionStatus, ReviewStatus, Severity, Status
+
+_T = TypeVar("_T")
 
 _FIELD_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<label>[^:：*_\n]{1,60}?)\s*(?:\*\*|__)?\s*"
@@ -54,43 +57,65 @@ def strip_emphasis(text: str) -> str:
     return stripped
 
 
-_STATUS_WORDS: tuple[tuple[Status, tuple[str, ...]], ...] = (
-    (Status.final, ("final", "確定", "最終", "完了", "承認済")),
-    (Status.review, ("review", "レビュー", "確認中")),
-    (Status.draft, ("draft", "下書き", "ドラフト", "作成中")),
+def _words(*words: str) -> re.Pattern[str]:
+    """A pattern for whole words: `done` not inside `undone`, `完了` not after `未` (not yet)."""
+    parts = []
+    for word in words:
+        escaped = re.escape(word).replace("\\ ", r"\s*")
+        if word.isascii():
+            parts.append(rf"(?<![a-z]){escaped}(?![a-z])")
+        else:
+            parts.append(rf"(?<![未非不]){escaped}")
+    return re.compile("|".join(parts))
+
+
+def _first(text: str, table: tuple[tuple[_T, re.Pattern[str]], ...]) -> list[_T]:
+    folded = fold(text).lower()
+    return [value for value, pattern in table if pattern.search(folded)]
+
+
+_STATUS_WORDS: tuple[tuple[Status, re.Pattern[str]], ...] = (
+    (Status.draft, _words("draft", "下書き", "ドラフト", "作成中", "未確定", "未承認")),
+    (Status.review, _words("review", "in review", "レビュー", "確認中")),
+    (Status.final, _words("final", "確定", "最終", "完了", "承認済")),
 )
 
 
 def parse_status(text: str) -> Status | None:
     """The document status; None for the unchosen `Draft / Review / Final`."""
-    folded = fold(chosen_option(text)).lower()
-    found = [status for status, words in _STATUS_WORDS if any(word in folded for word in words)]
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1 and "/" in folded:
+    chosen = chosen_option(text)
+    found = _first(chosen, _STATUS_WORDS)
+    if len(found) > 1 and "/" in chosen:
         return None
     if found:
         return found[0]
     raise ValueError(f"unknown status {text.strip()!r} (expected Draft, Review or Final)")
 
 
-_SEVERITY_WORDS: tuple[tuple[Severity, tuple[str, ...]], ...] = (
-    (Severity.critical, ("critical", "致命", "緊急", "sev1", "sev 1", "sev-1", "p1", "sev0", "p0")),
-    (Severity.high, ("high", "高", "重大", "sev2", "sev 2", "sev-2", "p2")),
-    (Severity.medium, ("medium", "中", "sev3", "sev 3", "sev-3", "p3")),
-    (Severity.low, ("low", "低", "軽微", "sev4", "sev 4", "sev-4", "p4")),
+_SEVERITY_WORDS: tuple[tuple[Severity, re.Pattern[str]], ...] = (
+    (Severity.critical, _words("critical", "致命", "緊急")),
+    (Severity.high, _words("high", "重大", "高")),
+    (Severity.medium, _words("medium", "moderate", "中")),
+    (Severity.low, _words("low", "minor", "軽微", "低")),
+)
+# Incident levels, read only when no severity word is written (`High (P1)` is high).
+_SEVERITY_LEVELS: tuple[tuple[Severity, re.Pattern[str]], ...] = tuple(
+    (severity, re.compile(rf"(?<![a-z0-9])(?:sev\s*-?\s*{levels}|p{levels})(?![0-9])"))
+    for severity, levels in (
+        (Severity.critical, "[01]"),
+        (Severity.high, "2"),
+        (Severity.medium, "3"),
+        (Severity.low, "[45]"),
+    )
 )
 
 
 def parse_severity(text: str) -> Severity | None:
-    text = chosen_option(text)
-    if is_placeholder(text):
+    chosen = chosen_option(text)
+    if is_placeholder(chosen):
         return None
-    folded = fold(text).lower()
-    found = [sev for sev, words in _SEVERITY_WORDS if any(word in folded for word in words)]
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1 and "/" in folded:
+    found = _first(chosen, _SEVERITY_WORDS) or _first(chosen, _SEVERITY_LEVELS)
+    if len(found) > 1 and "/" in chosen:
         return None
     if found:
         return found[0]
@@ -102,46 +127,57 @@ _ACTION_MARKS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
     (ActionStatus.in_progress, ("🔄", "⏳", "🚧", "🟡")),
     (ActionStatus.todo, ("📝", "⬜", "🔲", "☐", "🔴")),
 )
-_IN_PROGRESS_WORDS = ("in progress", "in-progress", "inprogress", "wip", "doing")
-_ACTION_WORDS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
-    (ActionStatus.in_progress, (*_IN_PROGRESS_WORDS, "対応中", "進行中", "作業中", "着手済")),
-    (ActionStatus.todo, ("todo", "to do", "to-do", "未着手", "未対応", "not started", "open")),
-    (ActionStatus.todo, ("予定", "pending")),
+# Checked in order: "not done" is todo before "done" is done.
+_ACTION_WORDS: tuple[tuple[ActionStatus, re.Pattern[str]], ...] = (
+    (
+        ActionStatus.todo,
+        _words("not done", "not started", "not yet", "incomplete", "未完了", "未着手", "未対応"),
+    ),
+    (
+        ActionStatus.in_progress,
+        _words("in progress", "in-progress", "wip", "doing", "in review", "ongoing"),
+    ),
+    (
+        ActionStatus.in_progress,
+        _words("対応中", "進行中", "作業中", "実施中", "着手", "レビュー中"),
+    ),
+    (ActionStatus.todo, _words("todo", "to do", "to-do", "open", "pending", "planned", "backlog")),
+    (ActionStatus.todo, _words("blocked", "on hold", "予定", "保留", "待ち", "未実施")),
     (
         ActionStatus.done,
-        ("done", "完了", "対応済", "済", "closed", "complete", "resolved", "fixed"),
+        _words("done", "closed", "complete", "completed", "resolved", "fixed", "merged"),
     ),
+    (ActionStatus.done, _words("完了", "対応済", "済み", "済", "実施済", "リリース済")),
 )
 
 
 def parse_action_status(text: str) -> ActionStatus | None:
+    """Todo, in progress or done, from words (first) or emoji; blocked and on hold are todo."""
     if is_placeholder(text):
         return None
-    folded = fold(text).lower()
-    for status, words in _ACTION_WORDS:
-        if any(word in folded for word in words):
-            return status
+    found = _first(text, _ACTION_WORDS)
+    if found:
+        return found[0]
     for status, marks in _ACTION_MARKS:
         if any(mark in text for mark in marks):
             return status
     raise ValueError(f"unknown action status {text.strip()!r} (expected Todo, In Progress or Done)")
 
 
-_REVIEW_WORDS: tuple[tuple[ReviewStatus, tuple[str, ...]], ...] = (
-    (ReviewStatus.changes_requested, ("changes requested", "request changes", "rejected")),
-    (ReviewStatus.changes_requested, ("差し戻し", "要修正", "修正依頼")),
-    (ReviewStatus.approved, ("approved", "approve", "承認", "lgtm")),
-    (ReviewStatus.final, ("final", "確定", "最終")),
-    (ReviewStatus.review, ("review", "レビュー")),
-    (ReviewStatus.draft, ("draft", "下書き", "ドラフト")),
+_REVIEW_WORDS: tuple[tuple[ReviewStatus, re.Pattern[str]], ...] = (
+    (ReviewStatus.changes_requested, _words("changes requested", "request changes", "rejected")),
+    (ReviewStatus.changes_requested, _words("差し戻し", "要修正", "修正依頼")),
+    (ReviewStatus.approved, _words("approved", "approve", "承認", "lgtm")),
+    (ReviewStatus.final, _words("final", "確定", "最終")),
+    (ReviewStatus.review, _words("review", "レビュー")),
+    (ReviewStatus.draft, _words("draft", "下書き", "ドラフト")),
 )
 
 
 def parse_review_status(text: str) -> ReviewStatus | None:
     if is_placeholder(text):
         return None
-    folded = fold(text).lower()
-    for status, words in _REVIEW_WORDS:
-        if any(word in folded for word in words):
-            return status
+    found = _first(text, _REVIEW_WORDS)
+    if found:
+        return found[0]
     raise ValueError(f"unknown review status {text.strip()!r} (expected Draft, Review or Final)")

@@ -28,7 +28,7 @@ from hansei.markdown.read_prose import (
     read_summary,
 )
 from hansei.markdown.read_tables import (
-    default_horizons,
+    interpret_actions,
     interpret_timeline,
     read_actions,
     read_reviews,
@@ -102,7 +102,7 @@ def _read(draft: Draft) -> ParseResult:
         _read_chunk(draft, chunk)
     interpret_fields(draft)
     interpret_timeline(draft)
-    default_horizons(draft)
+    interpret_actions(draft)
     postmortem = drop_computed_figures(_validated(draft))
     return ParseResult(postmortem, draft.lines, draft.diagnostics)
 

@@ -40,19 +40,17 @@ _BARE_URL = re.compile(r"^(?P<title>.*?)\s*[:：]?\s*<?(?P<url>https?://\S+?)>?$
 _LIST_MARKS = re.compile(r"^(?:[✅❌📚✔✓✗✖❎⭕️•・\-]\ufe0f?\s*)+")
 
 
+_LABEL_END = r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])"
 _WHY_LABEL = re.compile(
-    r"^(?:\*\*|__)?\s*(?:why|なぜ|q)\s*\d*\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*",
+    rf"^(?:\*\*|__)?\s*(?:(?:why|なぜ|q)\s*\d*\s*{_LABEL_END}|q\s*\d+\s*[.)](?:\*\*|__)?)\s*",
     re.IGNORECASE,
 )
-
-
 _ANSWER_LABEL = re.compile(
-    r"^(?:→|->|⇒|=>|➡|➔)\s*|^(?:\*\*|__)?\s*(?:answer|a|答え|回答|理由|because)\s*"
-    r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*",
+    r"^(?:→|->|⇒|=>|➡|➔)\s*"
+    rf"|^(?:\*\*|__)?\s*(?:(?:answer|a|答え|回答|理由|because)\s*{_LABEL_END}"
+    r"|a\s*\d+\s*[.)](?:\*\*|__)?)\s*",
     re.IGNORECASE,
 )
-
-
 _INLINE_ANSWER = re.compile(r"\s*(?:→|->|⇒|➡)\s*")
 
 
@@ -70,11 +68,17 @@ def read_summary(draft: Draft, chunk: Chunk) -> None:
         if found and lookup(found.label, FIELD_ALIASES) == "summary":
             lines = ([found.value] if found.value else []) + lines[index + 1 :]
             break
-    body = trim_block("\n".join(lines))
-    prompts = [_LIST_MARKS.sub("", line).strip().lower() for line in body.split("\n")]
-    if body and not all(not p or p in SUMMARY_PROMPTS or is_placeholder(p) for p in prompts):
+    # The template's prompts (何が起こったか …) are guidance, whether left alone or beside text.
+    written = [line for line in lines if not _is_prompt(line)]
+    body = trim_block("\n".join(written))
+    if body:
         first = next((b.line for b in chunk.content()), chunk.line)
         draft.put("summary", body, first)
+
+
+def _is_prompt(line: str) -> bool:
+    text = _LIST_MARKS.sub("", line.strip()).strip()
+    return bool(text) and (text.lower() in SUMMARY_PROMPTS or is_placeholder(text))
 
 
 def read_plain_list(draft: Draft, chunk: Chunk) -> None:
@@ -181,6 +185,11 @@ def _whys_from_lines(draft: Draft, lines: list[tuple[int, str]], *, single: bool
             current["answer"] = f"{previous} {value}" if previous else value
             continue
         question = _WHY_LABEL.match(text)
+        if single and current is not None and not question:
+            # The line under a why in the same item is its answer, arrow or not.
+            previous = current["answer"]
+            current["answer"] = f"{previous} {text}" if previous else text
+            continue
         if question or current is None or not single:
             body = text[question.end() :] if question else text
             parts = _INLINE_ANSWER.split(body, maxsplit=1)
@@ -189,8 +198,6 @@ def _whys_from_lines(draft: Draft, lines: list[tuple[int, str]], *, single: bool
                 "answer": parts[1].strip() if len(parts) > 1 else None,
             }
             whys.append((number, current))
-        else:
-            current["question"] = f"{current['question']} {text}".strip()
     for number, why in whys:
         cleaned = {key: None if is_placeholder(value) else value for key, value in why.items()}
         if cleaned["question"] or cleaned["answer"]:

@@ -32,6 +32,7 @@ from hansei.markdown.vocabulary import (
     lookup,
 )
 from hansei.markdown.zones import timezone_name
+from hansei.metrics import key_times
 from hansei.model import (
     HORIZON_DAYS,
     Horizon,
@@ -87,7 +88,7 @@ def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> None:
 def interpret_timeline(draft: Draft) -> None:
     probe = Postmortem.model_validate(
         {key: draft.data[key] for key in ("times", "date", "timezone") if key in draft.data}
-    )
+    )  # the timeline itself is what is being read
     zone = probe.zone
     anchor = timeline_anchor(probe)
     previous: datetime | None = None
@@ -135,10 +136,7 @@ def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: 
     }
     index = len(draft.data.get("action_items", []))
     path = f"action_items[{index}]"
-    try:
-        item["due"] = parse_date(cells.get("due", ""))
-    except ValueError as error:
-        draft.note("bad-timestamp", line, f"{path}.due", str(error))
+    draft.raw.action_dues.append((index, cells.get("due", ""), line))
     try:
         item["status"] = parse_action_status(cells.get("status", ""))
     except ValueError as error:
@@ -148,13 +146,29 @@ def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: 
         draft.lines[f"{path}.{name}"] = line
 
 
-def default_horizons(draft: Draft) -> None:
-    """Items outside a horizon table get the horizon their due date falls in."""
-    detected = draft.data.get("times", {}).get("detected")
-    for item in draft.data.get("action_items", []):
-        if item["horizon"] is not None:
-            continue
-        item["horizon"] = _horizon_for(item["due"], detected)
+def interpret_actions(draft: Draft) -> None:
+    """Due dates (a date without a year is near the detection), then missing horizons.
+
+    An item outside a horizon table gets the horizon its due date falls in,
+    counted from the detection time (stated, or taken from the timeline).
+    """
+    detected = key_times(_probe(draft)).detected
+    near = detected.date() if detected else draft.data.get("date")
+    items = draft.data.get("action_items", [])
+    for index, text, line in draft.raw.action_dues:
+        try:
+            items[index]["due"] = parse_date(text, near=near)
+        except ValueError as error:
+            draft.note("bad-timestamp", line, f"action_items[{index}].due", str(error))
+    for item in items:
+        if item["horizon"] is None:
+            item["horizon"] = _horizon_for(item["due"], detected)
+
+
+def _probe(draft: Draft) -> Postmortem:
+    """The times, timeline and timezone read so far, as a model (for the key times)."""
+    keys = ("times", "date", "timezone", "timeline")
+    return Postmortem.model_validate({key: draft.data[key] for key in keys if key in draft.data})
 
 
 def read_reviews(draft: Draft, chunk: Chunk) -> None:

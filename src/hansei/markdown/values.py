@@ -98,16 +98,30 @@ def format_timestamp(value: datetime, timezone_name: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {instant_label(local)}"
 
 
-def parse_date(text: str) -> date | None:
+_MONTH_DAY = re.compile(r"^(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?$")
+
+
+def parse_date(text: str, *, near: date | None = None) -> date | None:
+    """`2025-01-20`, `2025/1/20`, `2025年1月20日(月)`; `1/20` when `near` gives the year.
+
+    A date without a year takes the year that puts it nearest `near` (a due
+    date written `1/5` in a December incident is in January of the next year).
+    """
     if is_placeholder(text):
         return None
-    match = _DATE_ONLY.match(fold_when(text))
-    if not match:
-        raise ValueError(f"not a date: {text.strip()!r} (expected YYYY-MM-DD)")
+    folded = fold_when(text)
     try:
-        return date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+        if match := _DATE_ONLY.match(folded):
+            return date(int(match["year"]), int(match["month"]), int(match["day"]))
+        if (short := _MONTH_DAY.match(folded)) and near is not None:
+            candidates = [
+                date(near.year + shift, int(short["month"]), int(short["day"]))
+                for shift in (0, 1, -1)
+            ]
+            return min(candidates, key=lambda candidate: abs((candidate - near).days))
     except ValueError as error:
         raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
+    raise ValueError(f"not a date: {text.strip()!r} (expected YYYY-MM-DD)")
 
 
 # --- durations ---------------------------------------------------------------
@@ -119,30 +133,39 @@ _UNIT_SECONDS = {
     "秒": 1, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
 }  # fmt: skip
 _DURATION_PART = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(日|時間半|時間|分|秒|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|d|h|m|s)"
+    r"\s*(\d+(?:\.\d+)?)\s*(日|時間半|時間|分|秒|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|d|h|m|s)"
     r"(?![a-z])",
     re.IGNORECASE,
 )
+_APPROXIMATELY = re.compile(r"^\s*(?:約|およそ|ほぼ|about|approx(?:imately|\.)?|~|〜|≈)?\s*", re.I)
+_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)(?![\d.])")
 
 
 def parse_duration(text: str) -> float | None:
-    """Minutes in `15分`, `約1時間30分`, `1時間半`, `2日`, `45 minutes`, `1h 30m`, `90`."""
+    """Minutes in `15分`, `約1時間30分`, `1時間半`, `2日`, `45 minutes`, `1h 30m`, `1h30`, `90`.
+
+    Only the leading duration counts: `30分（ピーク時5分）` is 30 minutes.
+    """
     if is_placeholder(text):
         return None
-    folded = fold(text).strip()
+    folded = fold(text)
+    position = _APPROXIMATELY.match(folded).end()  # type: ignore[union-attr]
     seconds = 0.0
-    found = False
-    for number, unit in _DURATION_PART.findall(folded):
-        found = True
+    unit = ""
+    while part := _DURATION_PART.match(folded, position):
+        number, unit = part.groups()
         if unit == "時間半":
             seconds += float(number) * 3600 + 1800
         else:
             seconds += float(number) * _UNIT_SECONDS[unit.lower()]
-    if not found:
-        bare = re.fullmatch(r"(?:約|~|about\s*)?(\d+(?:\.\d+)?)", folded, re.IGNORECASE)
-        if not bare:
+        position = part.end()
+    trailing = _NUMBER.match(folded, position)
+    if unit.lower() in ("h", "hr", "hrs", "hour", "hours", "時間") and trailing:
+        seconds += float(trailing.group(1)) * 60  # 1h30: the minutes after the hours
+    elif not unit:
+        if not trailing:
             raise ValueError(f"not a duration: {text.strip()!r} (expected e.g. 15分 or 1時間30分)")
-        seconds = float(bare.group(1)) * 60
+        seconds = float(trailing.group(1)) * 60
     if abs(seconds - round(seconds)) < 1e-6:
         seconds = round(seconds)
     return seconds / 60

@@ -31,25 +31,34 @@ class EventKind(StrEnum):
     resolved = "resolved"
 
 
-# Checked in this order: "部分復旧" must win over "復旧", "完全解決" over "解決".
+# Checked in this order: a row names the moment it reached, so "部分復旧" wins over
+# "復旧", "障害発生を検知" is a detection, and "Mitigation started" names no moment.
 _EVENT_PATTERNS: tuple[tuple[EventKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         (
-            EventKind.occurred,
-            r"インシデント発生|障害発生|incident (start|began|begins)|impact start",
+            EventKind.mitigated,
+            r"部分復旧|暫定復旧|一部復旧|\bmitigated\b|partial(ly)? (recover|restor)",
         ),
-        (EventKind.mitigated, r"部分復旧|暫定復旧|mitigat|partial(ly)? recover"),
-        (EventKind.resolved, r"完全解決|恒久対応完了|fully resolved|^resolved$"),
+        (
+            EventKind.resolved,
+            r"完全解決|恒久対応完了|恒久対策完了|\bresolved\b|\bfix(ed)? deployed",
+        ),
         (
             EventKind.recovered,
-            r"完全復旧|^復旧$|復旧確認|^recovered$|full(y)? recover|service restored",
+            r"完全復旧|復旧完了|復旧確認|サービス復旧|^復旧$"
+            r"|\brecovered\b|\brestored\b|full(y)? recover",
         ),
         (
             EventKind.detected,
-            r"アラート検知|^検知$|障害検知|^detected$|alert (fired|detected|received)",
+            r"検知|検出|アラート発火|アラート発報"
+            r"|\bdetected\b|alert (fired|triggered|received)|\bpaged\b",
         ),
-        (EventKind.response_started, r"対応開始|response started|investigation started"),
+        (EventKind.response_started, r"対応開始|調査開始|response started|investigation started"),
+        (
+            EventKind.occurred,
+            r"インシデント発生|障害発生|影響開始|incident (start|began)|impact start",
+        ),
     )
 )
 
