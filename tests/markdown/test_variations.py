@@ -222,3 +222,54 @@ def test_timeline_event_words_mark_the_key_moments() -> None:
     )
     m = compute_metrics(parse_markdown(text).postmortem)
     assert (m.ttd_minutes, m.ttm_minutes, m.ttr_minutes) == (15, 25, 40)
+
+
+def test_table_rows_after_a_blank_line_extra_columns_and_stray_text() -> None:
+    text = HEAD + (
+        "## タイムライン\n\n"
+        "| 時刻 | イベント | 担当者 | アクション | 備考 |\n|---|---|---|---|---|\n"
+        "| 12:00 | インシデント発生 | - | デプロイ | PR #512 |\n"
+        "\n"
+        "| 12:05 | アラート検知 | PagerDuty | 通知 | |\n\n"
+        "> 12:10 頃に顧客から問い合わせあり\n"
+    )
+    result = parse_markdown(text)
+    rows = result.postmortem.timeline
+    assert [row.event for row in rows] == ["インシデント発生", "アラート検知"]
+    assert rows[0].action == "デプロイ (備考: PR #512)"
+    assert [(d.code, d.line) for d in result.diagnostics] == [("ignored-content", 13)]
+
+
+def test_headings_that_only_mention_a_section_are_kept_as_written() -> None:
+    text = HEAD + (
+        "## Customer communication timeline\n\n- 12:30 status page updated\n\n"
+        "## Good to know\n\n- the runbook moved\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert [s.title for s in pm.extra_sections] == [
+        "Customer communication timeline",
+        "Good to know",
+    ]
+    assert pm.timeline == []
+    assert pm.went_well == []
+
+
+def test_subsections_written_as_sections_and_a_mistyped_heading() -> None:
+    text = (
+        "# ポストモーテム: x\n\n## 発生日時\n- **検知**: 2025-01-16 12:05\n\n"
+        "## 3. タイムラン\n\n| 時刻 | イベント |\n|---|---|\n| 12:00 | インシデント発生 |\n"
+    )
+    result = parse_markdown(text)
+    assert result.postmortem.times.detected == jst(2025, 1, 16, 12, 5)
+    assert [row.event for row in result.postmortem.timeline] == ["インシデント発生"]
+    assert [(d.code, d.line) for d in result.diagnostics] == [("section-heading", 6)]
+
+
+def test_a_value_on_the_line_under_its_label_and_nested_lessons() -> None:
+    text = (
+        "# ポストモーテム: x\n\n## インシデント詳細\n\n- **検知**:\n  2025-04-10 10:00\n\n"
+        "## うまくいったこと\n\n- ✅ 検知が早かった\n  - アラートが5分で発火\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.times.detected == jst(2025, 4, 10, 10, 0)
+    assert pm.went_well == ["検知が早かった", "アラートが5分で発火"]

@@ -90,6 +90,7 @@ class Other:
 
     line: int
     end: int
+    kind: str = ""
 
 
 Block = Paragraph | ListBlock | Table | Fence | Heading | Rule | Other
@@ -153,9 +154,9 @@ def _blocks(tokens: list[Token], index: int, closing: str | None) -> tuple[list[
             index += 1
         elif token.nesting == 1:
             index = _skip_nested(tokens, index)
-            blocks.append(Other(line, end))
+            blocks.append(Other(line, end, kind))
         else:
-            blocks.append(Other(line, end))
+            blocks.append(Other(line, end, kind))
             index += 1
     return blocks, index
 

@@ -108,6 +108,13 @@ def _read(draft: Draft) -> ParseResult:
 
 
 def _read_chunk(draft: Draft, chunk: Chunk) -> None:
+    if chunk.guessed and chunk.heading is not None:
+        draft.note(
+            "section-heading",
+            chunk.line,
+            f"sections.{chunk.section}",
+            f"heading {chunk.heading.text.strip()!r} read as the {chunk.section} section",
+        )
     if chunk.unknown:
         read_extra(draft, chunk)
     elif chunk.section in FIELD_SECTIONS:

@@ -37,7 +37,9 @@ FIELD_SECTIONS = frozenset({HEADER, "details", "metrics"})
 
 
 def collect_fields(draft: Draft, chunk: Chunk) -> None:
-    for number, text in chunk.text_lines():
+    """`**label**: value` lines; a value may also stand on the line under its label."""
+    lines = chunk.text_lines()
+    for index, (number, text) in enumerate(lines):
         found = field_line(text, number)
         if found is None:
             continue
@@ -46,7 +48,13 @@ def collect_fields(draft: Draft, chunk: Chunk) -> None:
             continue
         if chunk.subsection == "business_impact" and key == "users_affected":
             key = "bi_users_affected"
-        draft.raw.fields.setdefault(key, (found.value, number))
+        value, line = found.value, number
+        if not value and index + 1 < len(lines):
+            next_number, next_text = lines[index + 1]
+            next_field = field_line(next_text, next_number)
+            if next_field is None or lookup(next_field.label, FIELD_ALIASES) is None:
+                value, line = next_text.strip(), next_number
+        draft.raw.fields.setdefault(key, (value, line))
 
 
 def interpret_fields(draft: Draft) -> None:

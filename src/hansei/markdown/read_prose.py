@@ -82,10 +82,25 @@ def _is_prompt(line: str) -> bool:
 
 
 def read_plain_list(draft: Draft, chunk: Chunk) -> None:
-    for number, text in chunk.item_lines():
-        cleaned = _LIST_MARKS.sub("", text).strip()
-        if cleaned and not is_placeholder(cleaned):
-            draft.append(chunk.section, cleaned, number)
+    """Good, bad, learned: one entry per item, nested items as entries of their own."""
+    for block in chunk.content():
+        lines = _item_texts(block) if isinstance(block, ListBlock) else []
+        if isinstance(block, Paragraph):
+            lines = block.lines()
+        for number, text in lines:
+            cleaned = _LIST_MARKS.sub("", text).strip()
+            if cleaned and not is_placeholder(cleaned):
+                draft.append(chunk.section, cleaned, number)
+
+
+def _item_texts(listing: ListBlock) -> list[tuple[int, str]]:
+    texts: list[tuple[int, str]] = []
+    for item in listing.items:
+        joined = " ".join(part.strip() for part in item.text.split("\n") if part.strip())
+        texts.append((item.line, joined))
+        for sublist in item.sublists():
+            texts.extend(_item_texts(sublist))
+    return texts
 
 
 def read_rca(draft: Draft, chunk: Chunk) -> None:

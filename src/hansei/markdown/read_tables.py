@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from hansei.markdown.blocks import (
+    Block,
     ListBlock,
+    Other,
     Paragraph,
     Table,
     flatten_items,
@@ -46,19 +50,31 @@ _TIMELINE_LINE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class _TableSpec:
+    aliases: tuple[tuple[str, str], ...]
+    positional: tuple[str, ...]
+    overflow: str
+    """The field that takes the values of columns hansei does not know (`備考: …`)."""
+
+
+_TIMELINE = _TableSpec(TIMELINE_COLUMNS, ("at", "event", "actor", "action"), overflow="action")
+_ACTIONS = _TableSpec(ACTION_COLUMNS, ("number", "task", "owner", "due", "status"), overflow="task")
+_REVIEWS = _TableSpec(REVIEW_COLUMNS, ("date", "reviewer", "comment", "status"), overflow="comment")
+
+
 def read_timeline(draft: Draft, chunk: Chunk) -> None:
+    """A timeline table, or timeline lines (`- 12:05 アラート検知`)."""
+
+    def timeline_lines(block: Block) -> bool:
+        return isinstance(block, ListBlock | Paragraph) and _timeline_lines(draft, block)
+
+    for line, cells in _table_rows(draft, chunk, _TIMELINE, other=timeline_lines):
+        draft.raw.timeline.append((line, cells))
     for block in chunk.content():
-        if isinstance(block, ListBlock | Paragraph):
-            _timeline_lines(draft, block)
-        if not isinstance(block, Table):
-            continue
-        columns = _columns(block.header, TIMELINE_COLUMNS, ("at", "event", "actor", "action"))
-        _header_zone(draft, block)
-        for row in block.rows:
-            cells = _cells(row.cells, columns)
-            if all(is_placeholder(value) for value in cells.values()):
-                continue
-            draft.raw.timeline.append((row.line, cells))
+        if isinstance(block, Table):
+            _header_zone(draft, block)
+            break
 
 
 def _header_zone(draft: Draft, table: Table) -> None:
@@ -75,14 +91,17 @@ def _header_zone(draft: Draft, table: Table) -> None:
         draft.raw.timeline_zone = named
 
 
-def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> None:
+def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> bool:
     """A timeline written as lines: `- 12:05 アラート検知（Cloud Monitoring）`."""
     lines = flatten_items(block) if isinstance(block, ListBlock) else block.lines()
+    found = False
     for number, text in lines:
         match = _TIMELINE_LINE.match(text)
         if match:
             cells = {"at": match.group("at"), "event": match.group("event").strip()}
             draft.raw.timeline.append((number, cells))
+            found = True
+    return found
 
 
 def interpret_timeline(draft: Draft) -> None:
@@ -111,17 +130,8 @@ def interpret_timeline(draft: Draft) -> None:
 
 def read_actions(draft: Draft, chunk: Chunk) -> None:
     horizon = HORIZON_KEYS.get(chunk.subsection or "")
-    for block in chunk.content():
-        if not isinstance(block, Table):
-            continue
-        columns = _columns(
-            block.header, ACTION_COLUMNS, ("number", "task", "owner", "due", "status")
-        )
-        for row in block.rows:
-            cells = _cells(row.cells, columns)
-            if all(is_placeholder(value) for value in cells.values()):
-                continue
-            _action(draft, cells, horizon, row.line)
+    for line, cells in _table_rows(draft, chunk, _ACTIONS):
+        _action(draft, cells, horizon, line)
 
 
 def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: int) -> None:
@@ -172,37 +182,78 @@ def _probe(draft: Draft) -> Postmortem:
 
 
 def read_reviews(draft: Draft, chunk: Chunk) -> None:
+    for line, cells in _table_rows(draft, chunk, _REVIEWS):
+        index = len(draft.data.get("reviews", []))
+        review: dict[str, Any] = {
+            "date": None,
+            "reviewer": _cell_text(cells.get("reviewer")),
+            "comment": _cell_text(cells.get("comment")),
+            "status": None,
+        }
+        try:
+            review["date"] = parse_date(cells.get("date", ""))
+        except ValueError as error:
+            draft.note("bad-timestamp", line, f"reviews[{index}].date", str(error))
+        try:
+            review["status"] = parse_review_status(cells.get("status", ""))
+        except ValueError as error:
+            draft.note("unknown-status", line, f"reviews[{index}].status", str(error))
+        draft.append("reviews", review, line)
+
+
+def _table_rows(
+    draft: Draft,
+    chunk: Chunk,
+    spec: _TableSpec,
+    *,
+    other: Callable[[Block], bool] | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each non-empty row as {field: cell}, rows cut off from their table by a blank line too.
+
+    A block that is neither a table nor taken by `other` is reported, not dropped silently.
+    """
+    columns: list[str | None] | None = None
+    header: list[str] = []
     for block in chunk.content():
-        if not isinstance(block, Table):
+        if isinstance(block, Table):
+            columns, header = _columns(block.header, spec), block.header
+            rows = [(row.line, row.cells) for row in block.rows]
+        elif columns is not None and isinstance(block, Paragraph) and _all_rows(block):
+            rows = [(number, _split_row(text)) for number, text in block.lines()]
+        else:
+            if not (other and other(block)):
+                _not_read(draft, chunk, block)
             continue
-        columns = _columns(block.header, REVIEW_COLUMNS, ("date", "reviewer", "comment", "status"))
-        for row in block.rows:
-            cells = _cells(row.cells, columns)
-            if all(is_placeholder(value) for value in cells.values()):
-                continue
-            index = len(draft.data.get("reviews", []))
-            review: dict[str, Any] = {
-                "date": None,
-                "reviewer": _cell_text(cells.get("reviewer")),
-                "comment": _cell_text(cells.get("comment")),
-                "status": None,
-            }
-            try:
-                review["date"] = parse_date(cells.get("date", ""))
-            except ValueError as error:
-                draft.note("bad-timestamp", row.line, f"reviews[{index}].date", str(error))
-            try:
-                review["status"] = parse_review_status(cells.get("status", ""))
-            except ValueError as error:
-                draft.note("unknown-status", row.line, f"reviews[{index}].status", str(error))
-            draft.append("reviews", review, row.line)
+        for line, cells in rows:
+            values = _cells(cells, columns, header, spec.overflow)
+            if not all(is_placeholder(value) for value in values.values()):
+                yield line, values
 
 
-def _columns(
-    header: list[str], table: tuple[tuple[str, str], ...], positional: tuple[str, ...]
-) -> list[str | None]:
-    found = [lookup(name, table) for name in header]
+def _all_rows(paragraph: Paragraph) -> bool:
+    return all(text.strip().startswith("|") for _, text in paragraph.lines())
+
+
+def _split_row(text: str) -> list[str]:
+    inner = text.strip().removeprefix("|").removesuffix("|")
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+def _not_read(draft: Draft, chunk: Chunk, block: Block) -> None:
+    if isinstance(block, Other) and block.kind == "html_block":
+        return  # comments and markup hidden from readers
+    draft.note(
+        "ignored-content",
+        block.line,
+        f"sections.{chunk.subsection or chunk.section}",
+        f"lines {block.line}-{max(block.line, block.end)} are not table rows and were not read",
+    )
+
+
+def _columns(header: list[str], spec: _TableSpec) -> list[str | None]:
+    found = [lookup(name, spec.aliases) for name in header]
     if sum(key is not None for key in found) < 2:
+        positional = spec.positional
         return [positional[i] if i < len(positional) else None for i in range(len(header))]
     seen: set[str] = set()
     columns: list[str | None] = []
@@ -213,11 +264,22 @@ def _columns(
     return columns
 
 
-def _cells(cells: list[str], columns: list[str | None]) -> dict[str, str]:
+def _cells(
+    cells: list[str], columns: list[str | None], header: list[str], overflow: str
+) -> dict[str, str]:
     values: dict[str, str] = {}
-    for key, value in zip(columns, cells, strict=False):
+    extras: list[str] = []
+    for index, value in enumerate(cells):
+        key = columns[index] if index < len(columns) else None
         if key is not None:
             values[key] = value
+        elif not is_placeholder(value):
+            name = header[index].strip() if index < len(header) else ""
+            extras.append(f"{name}: {value}" if name else value)
+    if extras:
+        kept = values.get(overflow, "")
+        joined = "; ".join(extras)
+        values[overflow] = f"{kept} ({joined})" if not is_placeholder(kept) else joined
     return values
 
 

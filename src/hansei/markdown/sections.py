@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from hansei.markdown.blocks import Block, Heading, ListBlock, Paragraph, Rule, flatten_items
@@ -29,6 +30,7 @@ class Chunk:
     blocks: list[Block] = field(default_factory=list)
     unknown: bool = False
     after: str | None = None
+    guessed: bool = False
 
     @property
     def line(self) -> int:
@@ -60,29 +62,60 @@ class Chunk:
         return lines
 
 
+_PARENTHESISED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _bare(text: str) -> str:
+    """The heading without parenthesised notes: `タイムライン（JST）` → `タイムライン`."""
+    return normalise(_PARENTHESISED.sub("", text)) or normalise(text)
+
+
 @lru_cache(maxsize=4096)
 def _top_level(text: str, *, whole_only: bool) -> str | None:
     """A top-level section key.
 
-    An alias matches the whole heading (parenthesised notes aside) or, if it
-    has three characters or more and `whole_only` is off, a part of it.
+    An alias matches the whole heading (parenthesised notes aside). Unless
+    `whole_only`, a Japanese alias of three characters or more may also be
+    part of it (`障害タイムライン`), and an English one of several words may
+    begin it (`What went well this time`); a single English word must be the
+    whole heading, so `Customer communication timeline` is no timeline.
     """
-    folded = normalise(re.sub(r"[（(][^）)]*[）)]", "", text)) or normalise(text)
-    whole = normalise(text)
+    whole, bare = normalise(text), _bare(text)
     for alias, key in SECTION_ALIASES:
-        if alias in (folded, whole):
+        if alias in (bare, whole):
             return key
     if whole_only:
         return None
     for alias, key in SECTION_ALIASES:
-        if len(alias) >= 3 and alias in whole:
+        if alias.isascii():
+            if " " in alias and bare.startswith(alias):
+                return key
+        elif len(alias) >= 3 and alias in whole:
             return key
     return None
 
 
-def _subsection_anywhere(text: str) -> tuple[str, str] | None:
+@lru_cache(maxsize=4096)
+def _top_level_guess(text: str) -> str | None:
+    """The section a mistyped heading most likely names (`タイムラン`), if any is close."""
+    bare = _bare(text)
+    best, key_found = 0.0, None
+    for alias, key in SECTION_ALIASES:
+        if len(alias) < (6 if alias.isascii() else 4):
+            continue
+        ratio = SequenceMatcher(None, bare, alias).ratio()
+        if ratio > best:
+            best, key_found = ratio, key
+    return key_found if best >= 0.85 else None
+
+
+def _subsection_anywhere(text: str, *, whole_only: bool) -> tuple[str, str] | None:
+    bare = _bare(text)
     for section, table in SUBSECTION_ALIASES.items():
-        key = lookup(text, table)
+        if whole_only:
+            key = next((key for alias, key in table if alias == bare), None)
+        else:
+            key = lookup(text, table)
         if key is not None:
             return section, key
     return None
@@ -126,9 +159,13 @@ def split_sections(blocks: list[Block]) -> tuple[Heading | None, list[Chunk]]:
             unknown_level = None
         elif unknown_level is not None and block.level > unknown_level:
             chunks[-1].blocks.append(block)
-        elif (found := _subsection_anywhere(block.text)) is not None and block.level > 2:
+        elif found := _subsection_anywhere(block.text, whole_only=block.level <= 2):
             section, subsection = found
             chunks.append(Chunk(section, subsection, block))
+            unknown_level = None
+        elif (guess := _top_level_guess(block.text)) is not None:
+            section, section_level = guess, block.level
+            chunks.append(Chunk(section, None, block, guessed=True))
             unknown_level = None
         else:
             after = None if section == HEADER else section

@@ -269,7 +269,8 @@ def normalise(text: str) -> str:
     """Fold width (ＡＢＣ→ABC, ：→:), case and spacing; drop emphasis marks and numbering."""
     folded = unicodedata.normalize("NFKC", text).lower()
     folded = folded.replace("*", "").replace("_", " ")
-    folded = re.sub(r"^\s*(?:\d+[.)]|[ivx]+\.|第\d+章)\s*", "", folded)
+    folded = re.sub(r"^[^\w\[(]+|[^\w)\]]+$", "", folded) or folded  # `🔥 概要` but `#`
+    folded = re.sub(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[ivx]+\.|第\d+章)\s*", "", folded)
     return re.sub(r"\s+", " ", folded).strip()
 
 
@@ -285,12 +286,25 @@ SECTION_ALIASES = _parse_table(
         ("details", ("インシデント詳細", "incident details", "詳細", "details")),
         ("timeline", ("タイムライン", "時系列", "経緯", "timeline")),
         ("response", ("対応内容", "対応", "response", "remediation")),
-        ("went_well", ("うまくいったこと", "良かったこと", "good", "went well")),
-        ("went_wrong", ("改善が必要なこと", "悪かったこと", "bad", "went wrong", "to improve")),
-        ("learned", ("学んだこと", "学び", "learned", "lessons")),
+        ("went_well", ("うまくいったこと", "良かったこと", "good", "what went well", "went well")),
+        (
+            "went_wrong",
+            (
+                "改善が必要なこと",
+                "悪かったこと",
+                "bad",
+                "what went wrong",
+                "went wrong",
+                "to improve",
+            ),
+        ),
+        (
+            "learned",
+            ("学んだこと", "学び", "learned", "what we learned", "lessons learned", "lessons"),
+        ),
         ("action_items", ("アクションアイテム", "action items", "actions", "todo")),
         ("prevention", ("再発防止", "prevention")),
-        ("related_docs", ("関連ドキュメント", "関連資料", "related")),
+        ("related_docs", ("関連ドキュメント", "関連資料", "related", "related documents", "links")),
         ("metrics", ("メトリクス", "指標", "metrics")),
         ("reviews", ("レビュー履歴", "review history", "reviews")),
         ("appendix", ("付録", "appendix")),
