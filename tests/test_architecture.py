@@ -26,9 +26,10 @@ def test_importing_hansei_reads_no_environment() -> None:
         "for m in pkgutil.walk_packages(hansei.__path__, 'hansei.'):\n"
         "    importlib.import_module(m.name)\n"
         "from hansei.config import load_settings\n"
+        "from hansei.errors import SettingsError\n"
         "try:\n"
         "    load_settings()\n"
-        "except ValueError:\n"
+        "except SettingsError:\n"
         "    print('imported; settings refused only when read')\n"
     )
     done = subprocess.run(

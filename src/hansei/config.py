@@ -10,7 +10,9 @@ import os
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hansei.errors import SettingsError
 
 ENV_PREFIX = "HANSEI_"
 
@@ -48,4 +50,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         for name in Settings.model_fields
         if ENV_PREFIX + name.upper() in source
     }
-    return Settings.model_validate(values)
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        variable = ENV_PREFIX + str(problem["loc"][0]).upper() if problem["loc"] else ENV_PREFIX
+        raise SettingsError(f"{variable}: {problem['msg']}") from error

@@ -40,3 +40,7 @@ class DocumentError(HanseiError):
 
 class UsageError(HanseiError):
     """A command was called with arguments that do not fit."""
+
+
+class SettingsError(HanseiError):
+    """A HANSEI_* setting has a value that cannot be used."""

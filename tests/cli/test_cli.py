@@ -197,3 +197,55 @@ def test_version() -> None:
         [_console_script(), "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("hansei ")
+
+
+def test_titles_are_printed_as_written_not_as_markup(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "pm.md"
+    path.write_text("# ポストモーテム: [P1] 決済 [/] 停止 [bold]x[/]\n", encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(path)])
+    assert result.exit_code == 0
+    assert "[P1] 決済 [/] 停止 [bold]x[/]" in result.stdout
+
+
+def test_metrics_reports_a_bad_file_and_still_shows_the_others(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "notes.md"
+    bad.write_text("just notes\n", encoding="utf-8")
+    result = runner.invoke(app, ["metrics", "--json", str(WALK), str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:1: not a postmortem" in result.stderr
+    assert [row["file"] for row in json.loads(result.stdout)] == [str(WALK)]
+
+
+def test_slo_target_fills_in_for_documents_without_one(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "pm.md"
+    path.write_text(
+        "# ポストモーテム: x\n\n- **検知**: 2025-01-16 12:05\n- **復旧**: 2025-01-16 12:20\n",
+        encoding="utf-8",
+    )
+    plain = json.loads(runner.invoke(app, ["parse", str(path), "--json"]).stdout)
+    assert plain["metrics"]["budget_consumed_pct"] is None
+    targeted = runner.invoke(app, ["parse", str(path), "--json", "--slo-target", "0.999"])
+    assert json.loads(targeted.stdout)["metrics"]["budget_consumed_pct"] == 34.7
+    walk = runner.invoke(app, ["parse", str(WALK), "--json", "--slo-target", "0.9"])
+    assert json.loads(walk.stdout)["metrics"]["budget_minutes"] == 43.2  # its own target wins
+    assert runner.invoke(app, ["metrics", str(WALK), "--slo-target", "1"]).exit_code == 2
+
+
+def test_a_bad_setting_is_named(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["new"], env={"HANSEI_SLO_TARGET": "oops"})
+    assert result.exit_code == 2
+    assert "HANSEI_SLO_TARGET:" in result.stderr
+
+
+def test_new_creates_the_folder_and_takes_a_date(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "postmortems" / "2025" / "pm.md"
+    result = runner.invoke(
+        app, ["new", "--date", "2025-06-17", "--timezone", "PST", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    pm = parse_markdown(out.read_text(encoding="utf-8")).postmortem
+    assert pm.date is not None
+    assert pm.date.isoformat() == "2025-06-17"
+    assert pm.timezone == "America/Los_Angeles"

@@ -10,15 +10,17 @@ from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.text import Text
 
 from hansei import __version__
 from hansei.cli.documents import load_document
 from hansei.cli.output import error_console, metrics_table, print_diagnostics, stdout_console
-from hansei.config import load_settings
-from hansei.errors import DocumentError, HanseiError
+from hansei.config import Settings, load_settings
+from hansei.errors import DocumentError, HanseiError, SettingsError
 from hansei.markdown import ParseResult, render_html, render_markdown
-from hansei.markdown.values import parse_timestamp
-from hansei.metrics import compute_metrics
+from hansei.markdown.values import parse_date, parse_timestamp
+from hansei.markdown.zones import timezone_name
+from hansei.metrics import Metrics, compute_metrics
 from hansei.model import Impact, Language, Postmortem, Severity, Slo, Times
 
 app = typer.Typer(
@@ -56,6 +58,13 @@ def main_options(
     """Postmortems for teams that run services against SLOs."""
 
 
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        _fail(f"hansei: {error}")
+
+
 def _load(path: Path) -> ParseResult:
     try:
         result = load_document(path)
@@ -65,11 +74,9 @@ def _load(path: Path) -> ParseResult:
     return result
 
 
-def _document_json(postmortem: Postmortem) -> dict[str, Any]:
-    return {
-        "postmortem": postmortem.to_json_dict(),
-        "metrics": compute_metrics(postmortem).model_dump(mode="json"),
-    }
+def _document_json(postmortem: Postmortem, figures: Metrics | None = None) -> dict[str, Any]:
+    figures = figures if figures is not None else compute_metrics(postmortem)
+    return {"postmortem": postmortem.to_json_dict(), "metrics": figures.model_dump(mode="json")}
 
 
 def _dump(data: Any) -> str:
@@ -83,6 +90,7 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
     if output.exists() and not force:
         _fail(f"{output}: already exists (use --force to overwrite)")
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         _fail(f"{output}: cannot write: {error.strerror or error}")
@@ -109,18 +117,24 @@ def new(
     ] = None,
     lang: Annotated[Language | None, typer.Option(help="Language of the document.")] = None,
     timezone: Annotated[
-        str | None, typer.Option(help="IANA timezone (default Asia/Tokyo).")
+        str | None, typer.Option(help="Timezone: IANA name or JST, UTC, PST … (default JST).")
+    ] = None,
+    written: Annotated[
+        str | None, typer.Option("--date", help="Date of the postmortem (default today).")
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
 ) -> None:
     """Write a fresh postmortem from the template, with what is known filled in."""
-    settings = load_settings()
-    zone_name = timezone or settings.timezone
+    settings = _settings()
+    zone_name = timezone_name(timezone) if timezone else settings.timezone
+    if zone_name is None:
+        _fail(f"--timezone: unknown timezone {timezone!r}")
+    zone = ZoneInfo(zone_name)
     try:
-        zone = ZoneInfo(zone_name)
-    except (ValueError, KeyError):
-        _fail(f"--timezone: unknown timezone {zone_name!r}")
+        day = parse_date(written) if written else datetime.now(zone).date()
+    except ValueError as error:
+        _fail(f"--date: {error}")
 
     def when(option: str, text: str | None) -> datetime | None:
         if text is None:
@@ -138,7 +152,7 @@ def new(
             title=title,
             author=author,
             reviewers=reviewer or [],
-            date=datetime.now(zone).date(),
+            date=day,
             language=lang or Language(settings.language),
             timezone=zone_name,
             times=Times(
@@ -156,29 +170,49 @@ def new(
         error_console().print(f"wrote {output}", markup=False)
 
 
+def _target(value: float | None) -> float | None:
+    if value is not None and not 0 < value < 1:
+        raise typer.BadParameter("must be between 0 and 1, e.g. 0.999")
+    return value
+
+
+SloTarget = Annotated[
+    float | None,
+    typer.Option(callback=_target, help="SLO target where a document states none, e.g. 0.999."),
+]
+
+
+def _metrics(postmortem: Postmortem, slo_target: float | None) -> Metrics:
+    """A document's own target wins; --slo-target fills in where it states none."""
+    target = postmortem.slo.target if postmortem.slo.target is not None else slo_target
+    return compute_metrics(postmortem, slo_target=target)
+
+
 @app.command()
 def parse(
     file: Annotated[Path, typer.Argument(help="A postmortem (Markdown or JSON).")],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the model and metrics as JSON.")
     ] = False,
+    slo_target: SloTarget = None,
 ) -> None:
     """Read a postmortem and print what hansei understood."""
     result = _load(file)
-    if as_json:
-        typer.echo(_dump(_document_json(result.postmortem)))
-        return
     pm = result.postmortem
+    figures = _metrics(pm, slo_target)
+    if as_json:
+        typer.echo(_dump(_document_json(pm, figures)))
+        return
     console = stdout_console()
-    console.print(
-        f"[bold]{pm.title or '(no title)'}[/bold]  {pm.status.value}  {pm.language.value}"
-    )
+    heading = Text(pm.title or "(no title)", style="bold")
+    heading.append(f"  {pm.status.value}  {pm.language.value}", style="")
+    console.print(heading)
     console.print(
         f"timeline rows: {len(pm.timeline)}, whys: {len(pm.rca.whys)}, "
         f"action items: {len(pm.action_items)}, reviews: {len(pm.reviews)}",
         markup=False,
     )
-    console.print(metrics_table([(str(file), pm.title or "", compute_metrics(pm))]))
+    console.print(metrics_table([(str(file), pm.title or "", figures)]))
 
 
 @app.command()
@@ -210,23 +244,38 @@ def metrics(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON, one object per file.")
     ] = False,
+    slo_target: SloTarget = None,
 ) -> None:
-    """Print TTD … TTF, downtime, availability and error budget for each postmortem."""
+    """Print TTD … TTF, downtime, availability and error budget for each postmortem.
+
+    A file that cannot be read is reported and the others are still shown;
+    the exit status is then 2.
+    """
     rows = []
+    failed = False
     for file in files:
-        result = _load(file)
-        rows.append((str(file), result.postmortem.title or "", compute_metrics(result.postmortem)))
+        try:
+            result = load_document(file)
+        except DocumentError as error:
+            error_console().print(str(error), markup=False)
+            failed = True
+            continue
+        print_diagnostics(str(file), result.diagnostics)
+        pm = result.postmortem
+        rows.append((str(file), pm.title or "", _metrics(pm, slo_target)))
     if as_json:
         typer.echo(
             _dump(
                 [
-                    {"file": source, "title": title, "metrics": m.model_dump()}
-                    for source, title, m in rows
+                    {"file": source, "title": title, "metrics": figures.model_dump()}
+                    for source, title, figures in rows
                 ]
             )
         )
-        return
-    stdout_console().print(metrics_table(rows))
+    elif rows:
+        stdout_console().print(metrics_table(rows))
+    if failed:
+        raise typer.Exit(2)
 
 
 @app.command()

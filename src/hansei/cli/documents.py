@@ -63,15 +63,34 @@ def _from_json(text: str, source: str) -> Postmortem:
 
 
 def _json_line(text: str, location: list[int | str]) -> int | None:
-    """The line of the deepest key of `location` that can be found, in order."""
+    """The line where the value at `location` starts (the deepest part that can be found)."""
+    decoder = json.JSONDecoder()
     position = 0
     found: int | None = None
     for part in location:
-        if isinstance(part, int):
-            continue
-        match = re.compile(rf'"{re.escape(part)}"\s*:').search(text, position)
-        if match is None:
-            break
-        position = match.end()
-        found = text.count("\n", 0, match.start()) + 1
+        if isinstance(part, str):
+            match = re.compile(rf'"{re.escape(part)}"\s*:\s*').search(text, position)
+            if match is None:
+                break
+            position = match.end()
+        else:
+            start = text.find("[", position)
+            if start < 0:
+                break
+            position = _skip_items(decoder, text, start + 1, part)
+            if position < 0:
+                break
+        found = text.count("\n", 0, position) + 1
     return found
+
+
+def _skip_items(decoder: json.JSONDecoder, text: str, position: int, count: int) -> int:
+    """The position of item `count` of the array whose items start at `position`."""
+    whitespace = re.compile(r"[\s,]*")
+    for _ in range(count):
+        position = whitespace.match(text, position).end()  # type: ignore[union-attr]
+        try:
+            _, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            return -1
+    return whitespace.match(text, position).end()  # type: ignore[union-attr]

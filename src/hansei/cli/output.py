@@ -6,6 +6,7 @@ import sys
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hansei.markdown import Diagnostic
 from hansei.markdown.values import format_duration, format_number
@@ -50,8 +51,8 @@ def metrics_table(rows: list[tuple[str, str, Metrics]]) -> Table:
             else f"{format_number(figures.budget_remaining_minutes)} min"
         )
         table.add_row(
-            source,
-            title,
+            Text(source),
+            Text(title),
             _minutes(figures.ttd_minutes),
             _minutes(figures.tta_minutes),
             _minutes(figures.ttm_minutes),

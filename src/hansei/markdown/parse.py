@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -137,14 +138,47 @@ def _language(title: str, chunks: list[Chunk]) -> Language:
 
 
 def _validated(draft: Draft) -> Postmortem:
-    try:
-        return Postmortem.model_validate(draft.data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        path = _error_path(first["loc"])
-        raise DocumentError(
-            first["msg"], line=nearest_line(draft.lines, path), field=path
-        ) from error
+    """The model; a value the model refuses (`目標: 100%`) is dropped with a diagnostic."""
+    dropped: set[tuple[int | str, ...]] = set()
+    for _ in range(_MAX_REFUSED_VALUES):
+        try:
+            return Postmortem.model_validate(draft.data)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            location = tuple(problem["loc"])
+            path = _error_path(location)
+            line = nearest_line(draft.lines, path) or 1
+            draft.note("invalid-value", line, path, f"{problem['msg']}; the value was not read")
+            if not _drop(draft.data, location, dropped):
+                raise DocumentError(problem["msg"], line=line, field=path) from error
+    raise DocumentError("too many values the model refuses", line=1)
+
+
+_MAX_REFUSED_VALUES = 100
+
+
+def _drop(data: dict[str, Any], location: tuple[int | str, ...], dropped: set[Any]) -> bool:
+    """Remove the refused value; if it was required, the list item holding it."""
+    if location in dropped:
+        indexes = [i for i, part in enumerate(location) if isinstance(part, int)]
+        if not indexes:
+            return False
+        location = location[: indexes[-1] + 1]
+    dropped.add(location)
+    container: Any = data
+    for part in location[:-1]:
+        try:
+            container = container[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = location[-1]
+    if isinstance(container, list) and isinstance(last, int) and last < len(container):
+        del container[last]
+        return True
+    if isinstance(container, dict) and last in container:
+        del container[last]
+        return True
+    return False
 
 
 def _error_path(location: tuple[int | str, ...]) -> str:

@@ -31,7 +31,7 @@ from hansei.model import (
     Language,
 )
 
-_LINK = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]*)\)\s*$")
+_LINK = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)\s*(?P<rest>.*)$")
 
 
 _BARE_URL = re.compile(r"^(?P<title>.*?)\s*[:：]?\s*<?(?P<url>https?://\S+?)>?$")
@@ -127,7 +127,7 @@ def _direct_causes(draft: Draft, chunk: Chunk) -> None:
             skip_next_list = False
 
 
-def _analysis(draft: Draft, block: Paragraph) -> None:
+def _analysis(draft: Draft, block: Paragraph | ListBlock) -> None:
     text = "\n".join(line.rstrip() for line in draft.source_lines[block.line - 1 : block.end])
     previous = draft.data.get("rca", {}).get("analysis")
     if previous:
@@ -136,9 +136,23 @@ def _analysis(draft: Draft, block: Paragraph) -> None:
         draft.put("rca.analysis", text.strip(), block.line)
 
 
+def _label_key(paragraph: Paragraph) -> str | None:
+    label = field_line(paragraph.text.split("\n", 1)[0], paragraph.line)
+    return lookup(label.label, FIELD_ALIASES) if label else None
+
+
 def _root_causes(draft: Draft, chunk: Chunk) -> None:
     mode = "analysis"
-    for block in chunk.content():
+    blocks = chunk.content()
+    whys_label_at = next(
+        (
+            index
+            for index, block in enumerate(blocks)
+            if isinstance(block, Paragraph) and _label_key(block) == "whys"
+        ),
+        None,
+    )
+    for position, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             label = field_line(block.text.split("\n", 1)[0], block.line)
             key = lookup(label.label, FIELD_ALIASES) if label else None
@@ -165,6 +179,10 @@ def _root_causes(draft: Draft, chunk: Chunk) -> None:
                 if not is_placeholder(text):
                     draft.append("rca.root_causes", text, block.line)
         elif isinstance(block, ListBlock):
+            before_whys = whys_label_at is not None and position < whys_label_at
+            if mode == "analysis" and before_whys and not _looks_like_whys(block):
+                _analysis(draft, block)  # bullets of the deep dive, above the 5 Whys
+                continue
             if mode == "analysis":
                 mode = "whys" if block.ordered or _looks_like_whys(block) else "root"
             if block.ordered or (mode == "whys" and _looks_like_whys(block)):
@@ -312,7 +330,9 @@ def _link(text: str) -> dict[str, str | None] | None:
         return None
     match = _LINK.match(stripped)
     if match:
-        return {"title": match.group("title").strip(), "url": match.group("url") or None}
+        title, rest = match.group("title").strip(), match.group("rest").strip()
+        # Words after the link (`[Runbook](…) — 手順書`) stay with its title.
+        return {"title": f"{title} {rest}" if rest else title, "url": match.group("url") or None}
     bare = _BARE_URL.match(stripped)
     if bare:
         title = bare.group("title").strip() or bare.group("url")
