@@ -160,3 +160,31 @@ def test_stated_figures_are_kept_and_computed_ones_are_not_stored() -> None:
 
 def test_status_placeholder_reads_as_draft(template_text: str) -> None:
     assert parse_markdown(template_text).postmortem.status == Status.draft
+
+
+def test_budget_lines_say_what_is_left_or_overspent_and_of_which_downtime() -> None:
+    def rendered(recovered: str, downtime: float | None = None) -> str:
+        return render_markdown(
+            Postmortem.model_validate(
+                {
+                    "slo": {"target": 0.999},
+                    "impact": {"downtime_minutes": downtime},
+                    "times": {"detected": "2025-01-16T12:00:00+09:00", "recovered": recovered},
+                }
+            )
+        )
+
+    within = rendered("2025-01-16T12:15:00+09:00")
+    assert "- **残りError Budget**: 0.07% / 0.1%（残り 28分12秒）" in within
+    over = rendered("2025-01-16T13:00:00+09:00")
+    assert "- **残りError Budget**: -0.04% / 0.1%（16分48秒 超過）" in over
+    # A typed downtime that differs stays in its line; the budget is of the computed one.
+    typed = rendered("2025-01-16T12:15:00+09:00", downtime=20)
+    assert "- **ダウンタイム**: 20分" in typed
+    assert "- **Error Budget 消費**: 15分のダウンタイム = 0.03%（Error Budget の 34.7%）" in typed
+
+
+def test_the_analysis_placeholder_only_while_the_root_cause_part_is_empty() -> None:
+    filled = Postmortem.model_validate({"rca": {"whys": [{"question": "なぜ？", "answer": "x"}]}})
+    assert "[なぜその問題が発生したかの深掘り分析]" not in render_markdown(filled)
+    assert "[なぜその問題が発生したかの深掘り分析]" in render_markdown(Postmortem())

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from hansei.markdown.clock import format_row_time, timeline_anchor
 from hansei.markdown.stated import FigureText, figure_texts
-from hansei.markdown.values import format_number, format_timestamp
+from hansei.markdown.values import format_duration, format_number, format_timestamp
 from hansei.markdown.vocabulary import (
     ACTION_STATUS_WORDS,
     LABELS,
@@ -113,11 +113,11 @@ def _context(pm: Postmortem) -> dict[str, Any]:
         else labels["yes" if pm.impact.data_loss else "no"],
         "availability": _availability(pm, figures["availability"].text, labels, holes),
         "budget_consumed": _consumed(pm, figures, labels, holes),
-        "budget_remaining": _remaining(figures, holes),
+        "budget_remaining": _remaining(pm, figures, labels, holes),
         "timeline_columns": labels["timeline_columns"].format(tz=tz),
         "timeline": _timeline(pm),
         "direct_causes": _bullets(pm.rca.direct_causes) or holes["direct_causes"],
-        "root_intro": (pm.rca.analysis or holes["root_analysis"]) + "\n\n",
+        "root_intro": _root_intro(pm, holes),
         "whys": _whys(pm.rca.whys, lang),
         "root_causes": _bullets(pm.rca.root_causes) or f"- {item_hole}",
         "mitigation": _steps(pm.mitigation) or f"1. **{item_hole}**",
@@ -168,31 +168,51 @@ def _availability(
     return f"{text}% {slo}".rstrip()
 
 
+def _root_intro(pm: Postmortem, holes: dict[str, str]) -> str:
+    """The deep-dive text above the 5 Whys; its placeholder only while the whole part is empty."""
+    if pm.rca.analysis:
+        return pm.rca.analysis + "\n\n"
+    if pm.rca.whys or pm.rca.root_causes:
+        return ""
+    return holes["root_analysis"] + "\n\n"
+
+
 def _consumed(
     pm: Postmortem, figures: dict[str, FigureText], labels: dict[str, str], holes: dict[str, str]
 ) -> str:
+    """`35分のダウンタイム = 0.08%（Error Budget の 81%）`, from the downtime the share is of."""
     pct = figures["consumed"].text
-    downtime = figures["downtime"].text
     if pct is None:
         return holes["budget_consumed"]
+    metrics = compute_metrics(pm)
+    downtime = figures["downtime"].text
+    if figures["consumed"].computed and metrics.downtime_minutes is not None:
+        downtime = format_duration(metrics.downtime_minutes, pm.language)
     text = (
         f"{pct}%"
         if downtime is None
         else labels["downtime_of"].format(downtime=downtime, pct=f"{pct}%")
     )
-    share = compute_metrics(pm).budget_consumed_pct
-    if figures["consumed"].computed and share is not None:
-        text += labels["budget_share"].format(pct=f"{format_number(share)}%")
+    if figures["consumed"].computed and metrics.budget_consumed_pct is not None:
+        text += labels["budget_share"].format(pct=f"{format_number(metrics.budget_consumed_pct)}%")
     return text
 
 
-def _remaining(figures: dict[str, FigureText], holes: dict[str, str]) -> str:
+def _remaining(
+    pm: Postmortem, figures: dict[str, FigureText], labels: dict[str, str], holes: dict[str, str]
+) -> str:
+    """`0.02% / 0.1%（残り 8.2分）`: the share of the window left, of the budget's share."""
     remaining = figures["remaining"].text
     total = figures["budget_window"].text
     if remaining is None and total is None:
         return holes["budget_remaining"]
     left = "-" if remaining is None else f"{remaining}%"
-    return left if total is None else f"{left} / {total}%"
+    text = left if total is None else f"{left} / {total}%"
+    minutes = compute_metrics(pm).budget_remaining_minutes
+    if figures["remaining"].computed and minutes is not None:
+        label = labels["overspent_minutes" if minutes < 0 else "remaining_minutes"]
+        text += label.format(minutes=format_duration(abs(minutes), pm.language))
+    return text
 
 
 def _timeline(pm: Postmortem) -> list[list[str]]:
