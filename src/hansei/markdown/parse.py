@@ -105,7 +105,8 @@ def _read(draft: Draft) -> ParseResult:
     interpret_timeline(draft)
     interpret_actions(draft)
     postmortem = drop_computed_figures(_validated(draft))
-    return ParseResult(postmortem, draft.lines, draft.diagnostics)
+    diagnostics = sorted(draft.diagnostics, key=lambda found: found.line)
+    return ParseResult(postmortem, draft.lines, diagnostics)
 
 
 def _read_chunk(draft: Draft, chunk: Chunk) -> None:

@@ -57,6 +57,10 @@ def collect_fields(draft: Draft, chunk: Chunk) -> None:
         draft.raw.fields.setdefault(key, (value, line))
 
 
+# Fields whose value is one of a few words (the rest are times, dates and durations).
+_WORD_FIELDS = frozenset({"status", "severity", "data_loss"})
+
+
 def interpret_fields(draft: Draft) -> None:
     fields = draft.raw.fields
     timezone = DEFAULT_TIMEZONE
@@ -76,9 +80,7 @@ def interpret_fields(draft: Draft) -> None:
         try:
             _field(draft, key, value, line, zone)
         except ValueError as error:
-            code = "unknown-status" if key == "status" else "bad-timestamp"
-            if key in ("severity", "data_loss", "downtime", "ttd", "ttm", "ttr", "ttf"):
-                code = "missing-field"
+            code = "unknown-status" if key in _WORD_FIELDS else "bad-timestamp"
             draft.note(code, line, key, str(error))
 
 
