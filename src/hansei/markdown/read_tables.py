@@ -36,11 +36,12 @@ from hansei.markdown.vocabulary import (
     lookup,
 )
 from hansei.markdown.zones import timezone_name
-from hansei.metrics import key_times
 from hansei.model import (
     HORIZON_DAYS,
+    EventKind,
     Horizon,
     Postmortem,
+    classify_event,
 )
 
 _TIMELINE_LINE = re.compile(
@@ -162,7 +163,7 @@ def interpret_actions(draft: Draft) -> None:
     An item outside a horizon table gets the horizon its due date falls in,
     counted from the detection time (stated, or taken from the timeline).
     """
-    detected = key_times(_probe(draft)).detected
+    detected = _detected(draft)
     near = detected.date() if detected else draft.data.get("date")
     items = draft.data.get("action_items", [])
     for index, text, line in draft.raw.action_dues:
@@ -175,10 +176,16 @@ def interpret_actions(draft: Draft) -> None:
             item["horizon"] = _horizon_for(item["due"], detected)
 
 
-def _probe(draft: Draft) -> Postmortem:
-    """The times, timeline and timezone read so far, as a model (for the key times)."""
-    keys = ("times", "date", "timezone", "timeline")
-    return Postmortem.model_validate({key: draft.data[key] for key in keys if key in draft.data})
+def _detected(draft: Draft) -> datetime | None:
+    """The detection time: stated, else the first timeline row that marks it."""
+    stated: datetime | None = draft.data.get("times", {}).get("detected")
+    if stated is not None:
+        return stated
+    for row in draft.data.get("timeline", []):
+        if row["at"] is not None and classify_event(row["event"]) == EventKind.detected:
+            at: datetime = row["at"]
+            return at
+    return None
 
 
 def read_reviews(draft: Draft, chunk: Chunk) -> None:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from hansei.markdown.zones import instant_label, zone_from_suffix
@@ -29,6 +30,7 @@ _PLACEHOLDER = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_placeholder(text: str | None) -> bool:
     """True for empty text and for the template's fill-in markers."""
     if text is None:
