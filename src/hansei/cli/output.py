@@ -35,7 +35,13 @@ def _percent(value: float | None) -> str:
 
 
 def metrics_table(rows: list[tuple[str, str, Metrics]]) -> Table:
-    table = Table(title="Incident metrics", title_justify="left")
+    table = Table(
+        title="Incident metrics",
+        title_justify="left",
+        caption="TTD = detected − start, TTA = response − detected, TTM = mitigated − detected, "
+        "TTR = recovered − detected, TTF = resolved − detected (docs/metrics.md)",
+        caption_justify="left",
+    )
     for column in ("file", "title", "TTD", "TTA", "TTM", "TTR", "TTF", "downtime"):
         table.add_column(column, no_wrap=column not in ("file", "title"))
     for column in ("availability", "budget used", "budget left"):
