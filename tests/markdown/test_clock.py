@@ -59,13 +59,14 @@ def test_placeholder_time_is_missing() -> None:
 @pytest.mark.parametrize(
     ("value", "previous", "text"),
     [
-        (jst(2025, 3, 2, 23, 40), None, "23:40"),
+        # With only a date to go by, the first row carries its own date.
+        (jst(2025, 3, 2, 23, 40), None, "2025-03-02 23:40"),
         (jst(2025, 3, 3, 0, 6), jst(2025, 3, 2, 23, 52), "00:06"),
         (jst(2025, 3, 5, 16, 30), jst(2025, 3, 3, 0, 47), "03-05 16:30"),
         # Earlier than the row before on the same day: the date must be written.
         (jst(2025, 3, 2, 9, 0), jst(2025, 3, 2, 10, 0), "03-02 09:00"),
         (jst(2026, 1, 1, 9, 0), jst(2025, 12, 30, 10, 0), "2026-01-01 09:00"),
-        (jst(2025, 3, 2, 23, 40, 15), None, "23:40:15"),
+        (jst(2025, 3, 2, 23, 40, 15), jst(2025, 3, 2, 23, 40), "23:40:15"),
     ],
 )
 def test_written_times_are_the_shortest_that_read_back(value, previous, text) -> None:  # type: ignore[no-untyped-def]

@@ -273,3 +273,68 @@ def test_a_value_on_the_line_under_its_label_and_nested_lessons() -> None:
     pm = parse_markdown(text).postmortem
     assert pm.times.detected == jst(2025, 4, 10, 10, 0)
     assert pm.went_well == ["検知が早かった", "アラートが5分で発火"]
+
+
+def test_twelve_hour_times_and_generic_zone_names() -> None:
+    text = (
+        "# Postmortem: x\n\n## Incident Details\n\n- **Detected**: 2025-06-16 3:05 PM\n\n"
+        "## Timeline\n\n| Time (PT) | Event |\n|---|---|\n| 2:58 PM | Incident start |\n"
+        "| 午後3時20分 | Recovered |\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.timezone == "America/Los_Angeles"
+    assert [row.at.isoformat() if row.at else None for row in pm.timeline] == [
+        "2025-06-16T14:58:00-07:00",
+        "2025-06-16T15:20:00-07:00",
+    ]
+
+
+def test_why_answers_on_the_next_line_outside_a_list() -> None:
+    text = HEAD + (
+        "## RCA\n\n### 根本原因\n\n"
+        "**Why 1**: なぜ二重送信したか？\nリトライが冪等でなかったため\n\n"
+        "**Why 2**: なぜ冪等でなかったか？\n冪等キーの設計がなかったため\n"
+    )
+    whys = parse_markdown(text).postmortem.rca.whys
+    assert [(w.question, w.answer) for w in whys] == [
+        ("なぜ二重送信したか？", "リトライが冪等でなかったため"),
+        ("なぜ冪等でなかったか？", "冪等キーの設計がなかったため"),
+    ]
+
+
+def test_emphasis_in_values_is_not_part_of_them() -> None:
+    text = HEAD + (
+        "## インシデント詳細\n\n- **影響を受けたサービス**: **Payment API**, Checkout Web\n"
+        "- **ダウンタイム**: なし（誤送信のみ）\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.impact.services == ["Payment API", "Checkout Web"]
+    assert pm.impact.downtime_minutes == 0
+
+
+def test_only_a_resolution_time_does_not_place_the_timeline() -> None:
+    text = (
+        "# ポストモーテム: x\n\n**日付**: 2025-11-20\n\n## インシデント詳細\n\n"
+        "- **完全解決**: 2025-11-21 15:00\n\n## タイムライン\n\n"
+        "| 時刻 | イベント |\n|---|---|\n| 23:50 | インシデント発生 |\n| 00:20 | 完全復旧 |\n"
+    )
+    result = parse_markdown(text)
+    assert [row.at for row in result.postmortem.timeline] == [
+        jst(2025, 11, 20, 23, 50),
+        jst(2025, 11, 21, 0, 20),
+    ]
+    assert [(d.code, d.line) for d in result.diagnostics] == [("bad-timestamp", 13)]
+
+
+def test_rows_after_a_clock_change_do_not_go_back_in_time() -> None:
+    text = (
+        "# Postmortem: x\n\n**Timezone**: America/Los_Angeles\n\n## Timeline\n\n"
+        "| Time | Event |\n|---|---|\n| 2025-11-02 01:50 PDT | Incident start |\n"
+        "| 01:00 PST | Alert fired |\n| 01:07 | Response started |\n"
+    )
+    rows = parse_markdown(text).postmortem.timeline
+    assert [row.at.isoformat() if row.at else None for row in rows] == [
+        "2025-11-02T01:50:00-07:00",
+        "2025-11-02T01:00:00-08:00",
+        "2025-11-02T01:07:00-08:00",
+    ]

@@ -29,7 +29,8 @@ _ROW_TIME = re.compile(
     re.IGNORECASE,
 )
 
-ANCHOR_FIELDS = ("detected", "occurred", "response_started", "mitigated", "recovered", "resolved")
+# Times within hours of the timeline's start; `resolved` is often days later, so it is no anchor.
+ANCHOR_FIELDS = ("detected", "occurred", "response_started", "mitigated", "recovered")
 
 Anchor = datetime | date | None
 """A moment (in the document's timezone) or, lacking one, a day."""
@@ -102,7 +103,11 @@ def resolve_row_time(
             f"timeline time {text.strip()!r} has no date: give the detection time "
             "or write the row as YYYY-MM-DD HH:MM"
         )
-    return local.replace(tzinfo=row_zone)
+    aware = local.replace(tzinfo=row_zone)
+    if previous is not None and is_ambiguous(aware) and aware < previous:
+        # The hour a clock change repeats: a row without its zone does not go back in time.
+        aware = aware.replace(fold=1)
+    return aware
 
 
 def format_row_time(
@@ -121,9 +126,12 @@ def format_row_time(
         if expected is not None and expected < previous_local:
             expected += timedelta(days=1)
         year: int | None = previous_local.year
-    else:
+    elif isinstance(anchor, datetime):
         expected = _first_row(local.time(), anchor, zone)
-        year = _anchor_year(anchor)
+        year = anchor.year
+    else:
+        # Without a time to place it against, the first row carries its own date.
+        return f"{local:%Y-%m-%d} {clock}"
     if expected is None or year is None:
         return f"{local:%Y-%m-%d} {clock}"
     if expected == local:

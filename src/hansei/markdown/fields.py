@@ -13,9 +13,13 @@ _T = TypeVar("_T")
 
 _FIELD_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<label>[^:：*_\n]{1,60}?)\s*(?:\*\*|__)?\s*"
-    r"(?:[（(][^)）\n]*[)）])?\s*[:：]\s*"
-    r"(?:\*\*|__)?\s*(?P<value>.*?)\s*$"
+    r"(?:[（(][^)）\n]*[)）])?\s*[:：](?:\*\*|__)?"
+    r"\s*(?P<value>.*?)\s*$"
 )
+
+
+# Emphasis is how a value looks, not what it is: `**Payment API**, Checkout` → `Payment API, …`.
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ def field_line(text: str, line: int) -> FieldLine | None:
     return FieldLine(match.group("label").strip(), match.group("value").strip(), line)
 
 
+def without_emphasis(text: str) -> str:
+    return _EMPHASIS.sub(lambda match: match.group(1) or match.group(2), text).strip()
+
+
 _STRUCK = re.compile(r"~~.*?~~")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 
@@ -46,7 +54,7 @@ def chosen_option(text: str) -> str:
         bold = [match.group(1) or match.group(2) for match in _BOLD.finditer(kept)]
         if len(bold) == 1:
             return str(bold[0])
-    return kept
+    return without_emphasis(kept)
 
 
 def strip_emphasis(text: str) -> str:

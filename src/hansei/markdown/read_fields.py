@@ -12,6 +12,7 @@ from hansei.markdown.fields import (
     field_line,
     parse_severity,
     parse_status,
+    without_emphasis,
 )
 from hansei.markdown.sections import HEADER, Chunk
 from hansei.markdown.values import (
@@ -78,7 +79,10 @@ def interpret_fields(draft: Draft) -> None:
     zone = ZoneInfo(timezone)
     for key, (value, line) in fields.items():
         try:
-            _field(draft, key, value, line, zone)
+            # Choices keep their emphasis (`Critical / **High**` picks High); values lose it.
+            _field(
+                draft, key, value if key in _WORD_FIELDS else without_emphasis(value), line, zone
+            )
         except ValueError as error:
             code = "unknown-status" if key in _WORD_FIELDS else "bad-timestamp"
             draft.note(code, line, key, str(error))

@@ -218,8 +218,10 @@ def _whys_from_lines(draft: Draft, lines: list[tuple[int, str]], *, single: bool
             current["answer"] = f"{previous} {value}" if previous else value
             continue
         question = _WHY_LABEL.match(text)
-        if single and current is not None and not question:
-            # The line under a why in the same item is its answer, arrow or not.
+        answers_current = current is not None and (single or current["answer"] is None)
+        if answers_current and not question and not _INLINE_ANSWER.search(text):
+            # The line under a why is its answer, arrow or not.
+            assert current is not None
             previous = current["answer"]
             current["answer"] = f"{previous} {text}" if previous else text
             continue

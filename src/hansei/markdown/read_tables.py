@@ -118,6 +118,8 @@ def interpret_timeline(draft: Draft) -> None:
             at = resolve_row_time(cells.get("at", ""), previous, anchor, zone)
         except ValueError as error:
             draft.note("bad-timestamp", line, "timeline.at", str(error))
+        if at is not None and previous is None and not isinstance(anchor, datetime):
+            _note_dateless_start(draft, line, cells.get("at", ""), at)
         if at is not None:
             previous = at
         row = {
@@ -127,6 +129,19 @@ def interpret_timeline(draft: Draft) -> None:
             "action": _cell_text(cells.get("action")),
         }
         draft.append("timeline", row, line)
+
+
+def _note_dateless_start(draft: Draft, line: int, text: str, at: datetime) -> None:
+    """Without a detection time, a first row without a date takes the document's date: say so."""
+    if re.search(r"\d{1,2}\s*[-/月]\s*\d{1,2}", text):
+        return  # the row has its own date
+    draft.note(
+        "bad-timestamp",
+        line,
+        "timeline.at",
+        f"timeline starts at {text.strip()!r} with no date and no detection time to place it: "
+        f"took the document's date {at.date().isoformat()}; write YYYY-MM-DD HH:MM",
+    )
 
 
 def read_actions(draft: Draft, chunk: Chunk) -> None:

@@ -49,14 +49,39 @@ _JAPANESE_CLOCK = re.compile(r"(\d{1,2})\s*時\s*(\d{1,2})\s*分(?:\s*(\d{1,2})\
 
 
 def fold_when(text: str) -> str:
-    """A date or time as `YYYY-MM-DD HH:MM:SS`-like text: `2025年1月16日(木) 12時05分` too."""
+    """A date or time as `YYYY-MM-DD HH:MM:SS`-like text.
+
+    Also `2025年1月16日(木) 12時05分`, `午後3時5分` and `3:05 PM`.
+    """
     folded = _WEEKDAY.sub("", fold(text)).strip()
+    folded = re.sub(r"(午前|午後)\s*(\d{1,2})\s*時(?!\s*\d{1,2}\s*分)", r"\1\2時0分", folded)
 
     def clock(match: re.Match[str]) -> str:
         hour, minute, second = match.groups()
         return f"{hour}:{int(minute):02d}" + (f":{int(second):02d}" if second else "")
 
-    return _JAPANESE_CLOCK.sub(clock, folded)
+    folded = _JAPANESE_CLOCK.sub(clock, folded)
+    return re.sub(r"\s+", " ", _TWELVE_HOUR.sub(_twenty_four_hour, folded)).strip()
+
+
+_TWELVE_HOUR = re.compile(
+    r"(?:(?P<pre>午前|午後)\s*)?(?P<hour>\d{1,2}):(?P<rest>\d{2}(?::\d{2})?)\s*"
+    r"(?P<post>[ap]\.?m\.?(?![a-z]))?",
+    re.IGNORECASE,
+)
+
+
+def _twenty_four_hour(match: re.Match[str]) -> str:
+    """`3:05 PM`, `午後3:05` → `15:05`; `12:10 AM` → `00:10`; other times unchanged."""
+    marker = (match["pre"] or match["post"] or "").lower().replace(".", "")
+    hour = int(match["hour"])
+    if marker in ("pm", "午後") and hour < 12:
+        hour += 12
+    elif marker in ("am", "午前") and hour == 12:
+        hour = 0
+    elif not marker:
+        return match.group(0)
+    return f"{hour:02d}:{match['rest']} "
 
 
 # --- timestamps --------------------------------------------------------------
@@ -140,6 +165,7 @@ _DURATION_PART = re.compile(
     re.IGNORECASE,
 )
 _APPROXIMATELY = re.compile(r"^\s*(?:約|およそ|ほぼ|about|approx(?:imately|\.)?|~|〜|≈)?\s*", re.I)
+_NO_DURATION = re.compile(r"^\s*(?:なし|無し|ゼロ|none|no downtime|nil)(?![a-z])", re.IGNORECASE)
 _NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)(?![\d.])")
 
 
@@ -151,6 +177,8 @@ def parse_duration(text: str) -> float | None:
     if is_placeholder(text):
         return None
     folded = fold(text)
+    if _NO_DURATION.match(folded):
+        return 0.0
     position = _APPROXIMATELY.match(folded).end()  # type: ignore[union-attr]
     seconds = 0.0
     unit = ""

@@ -41,6 +41,14 @@ ABBREVIATIONS: dict[str, tuple[timedelta, str]] = {
     "AEST": (_hours(10), "Australia/Sydney"),
     "AEDT": (_hours(11), "Australia/Sydney"),
 }
+# Generic names that follow the clock changes: a time with them is local time in that zone.
+GENERIC_ZONES = {
+    "PT": "America/Los_Angeles",
+    "MT": "America/Denver",
+    "CT": "America/Chicago",
+    "ET": "America/New_York",
+    "UK": "Europe/London",
+}
 _HEADER_LABELS = {"Asia/Tokyo": "JST", "UTC": "UTC", "Etc/UTC": "UTC"}
 _OFFSET = re.compile(r"(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?")
 
@@ -51,6 +59,8 @@ def timezone_name(text: str) -> str | None:
     known = ABBREVIATIONS.get(cleaned.upper())
     if known is not None:
         return known[1]
+    if cleaned.upper() in GENERIC_ZONES:
+        return GENERIC_ZONES[cleaned.upper()]
     try:
         ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
@@ -65,6 +75,8 @@ def zone_from_suffix(suffix: str) -> tzinfo:
     if upper in ABBREVIATIONS:
         offset = ABBREVIATIONS[upper][0]
         return UTC if not offset else timezone(offset, upper)
+    if upper in GENERIC_ZONES:
+        return ZoneInfo(GENERIC_ZONES[upper])
     match = _OFFSET.fullmatch(upper)
     if match:
         sign = -1 if match.group(1) == "-" else 1
