@@ -338,3 +338,50 @@ def test_rows_after_a_clock_change_do_not_go_back_in_time() -> None:
         "2025-11-02T01:00:00-08:00",
         "2025-11-02T01:07:00-08:00",
     ]
+
+
+def test_action_items_as_a_checklist() -> None:
+    text = HEAD + (
+        "## Action Items\n\n"
+        "- [x] 冪等キーの導入 — @sato — 期限 2025-01-20\n"
+        "- [ ] 監視追加 (@ito, 1/31)\n"
+        "- 手順書の更新 | 担当: 田中\n"
+    )
+    items = parse_markdown(text).postmortem.action_items
+    assert [(i.task, i.owner, i.due.isoformat() if i.due else None, i.status) for i in items] == [
+        ("冪等キーの導入", "@sato", "2025-01-20", ActionStatus.done),
+        ("監視追加", "@ito", "2025-01-31", ActionStatus.todo),
+        ("手順書の更新", "田中", None, None),
+    ]
+
+
+def test_ditto_marks_empty_rows_and_a_merged_good_bad_section() -> None:
+    text = HEAD + (
+        "## タイムライン\n\n| 時刻 | イベント | 担当者 |\n|---|---|---|\n"
+        "| 12:00 | インシデント発生 | - |\n| 〃 | デプロイ完了 | 〃 |\n\n"
+        "## アクションアイテム\n\n### 短期対応\n| # | タスク | 担当者 | 期限 | ステータス |\n"
+        "|---|---|---|---|---|\n| 1 | 監視 | @ito | 2025-02-01 | Todo |\n| 2 | | | | |\n\n"
+        "## うまくいったこと / 改善が必要なこと\n\n- ✅ 検知が早かった\n- ❌ 手順書が古かった\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert [row.at for row in pm.timeline] == [jst(2025, 1, 16, 12, 0)] * 2
+    assert len(pm.action_items) == 1
+    assert pm.went_well == ["検知が早かった"]
+    assert pm.went_wrong == ["手順書が古かった"]
+
+
+def test_impact_written_into_the_summary_and_renamed_sections() -> None:
+    text = (
+        "# ポストモーテム: x\n\n## サマリー & 影響\n\n"
+        "決済が 21:00 に復旧するまで失敗した。\n\n- **影響度**: High\n"
+        "- **検知**: 2025-06-16 20:00\n\n"
+        "## 原因\n\n1. **Why**: なぜ？\n   → 設定漏れ\n\n"
+        "## アクション\n\n| # | タスク | 担当者 | 期限 | ステータス |\n|---|---|---|---|---|\n"
+        "| 1 | 設定の自動検証 | @ito | 2025-06-30 | Todo |\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.summary == "決済が 21:00 に復旧するまで失敗した。"
+    assert pm.impact.severity is not None
+    assert pm.times.detected == jst(2025, 6, 16, 20, 0)
+    assert len(pm.rca.whys) == 1
+    assert [item.task for item in pm.action_items] == ["設定の自動検証"]

@@ -12,7 +12,7 @@ from hansei.model import ActionStatus, ReviewStatus, Severity, Status
 _T = TypeVar("_T")
 
 _FIELD_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<label>[^:：*_\n]{1,60}?)\s*(?:\*\*|__)?\s*"
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<label>[^:：*_\n]{1,40}?)\s*(?:\*\*|__)?\s*"
     r"(?:[（(][^)）\n]*[)）])?\s*[:：](?:\*\*|__)?"
     r"\s*(?P<value>.*?)\s*$"
 )

@@ -26,8 +26,10 @@ from hansei.markdown.vocabulary import (
     FIELD_ALIASES,
     SUMMARY_PROMPTS,
     lookup,
+    normalise,
 )
 from hansei.model import (
+    TIME_FIELDS,
     Language,
 )
 
@@ -68,12 +70,42 @@ def read_summary(draft: Draft, chunk: Chunk) -> None:
         if found and lookup(found.label, FIELD_ALIASES) == "summary":
             lines = ([found.value] if found.value else []) + lines[index + 1 :]
             break
-    # The template's prompts (何が起こったか …) are guidance, whether left alone or beside text.
-    written = [line for line in lines if not _is_prompt(line)]
+    first_line = end - len(lines) + 1
+    written = []
+    for offset, text in enumerate(lines):
+        found = field_line(text, first_line + offset)
+        # Only a label that is a field's name: a sentence with a colon (`21:00 に復旧`) is prose.
+        key = _exact_field(found.label) if found else None
+        if found and key in _DETAIL_FIELDS:
+            # `## サマリー & 影響`: impact and times written into the summary are still read.
+            draft.raw.fields.setdefault(key, (found.value, first_line + offset))
+        elif not _is_prompt(text):
+            # The template's prompts (何が起こったか …) are guidance, alone or beside text.
+            written.append(text)
     body = trim_block("\n".join(written))
     if body:
         first = next((b.line for b in chunk.content()), chunk.line)
         draft.put("summary", body, first)
+
+
+_DETAIL_FIELDS = frozenset(
+    {
+        *TIME_FIELDS,
+        "services",
+        "users_affected",
+        "severity",
+        "downtime",
+        "data_loss",
+        "availability",
+        "budget_consumed",
+        "budget_remaining",
+    }
+)
+
+
+def _exact_field(label: str) -> str | None:
+    folded = normalise(label)
+    return next((key for alias, key in FIELD_ALIASES if alias == folded), None)
 
 
 def _is_prompt(line: str) -> bool:
@@ -90,7 +122,16 @@ def read_plain_list(draft: Draft, chunk: Chunk) -> None:
         for number, text in lines:
             cleaned = _LIST_MARKS.sub("", text).strip()
             if cleaned and not is_placeholder(cleaned):
-                draft.append(chunk.section, cleaned, number)
+                draft.append(_list_of_mark(text) or chunk.section, cleaned, number)
+
+
+# A mark says which list an item is in, whatever the heading (`## Good / Bad` merged).
+_MARKED_LISTS = (("went_well", "✅✔✓⭕"), ("went_wrong", "❌✗✖❎⚠"), ("learned", "📚💡"))
+
+
+def _list_of_mark(text: str) -> str | None:
+    first = text.strip()[:1]
+    return next((key for key, marks in _MARKED_LISTS if first and first in marks), None)
 
 
 def _item_texts(listing: ListBlock) -> list[tuple[int, str]]:

@@ -57,11 +57,28 @@ class _TableSpec:
     positional: tuple[str, ...]
     overflow: str
     """The field that takes the values of columns hansei does not know (`備考: …`)."""
+    content: tuple[str, ...]
+    """A row with none of these filled in is an empty row (a lone `| 2 | | | |`)."""
 
 
-_TIMELINE = _TableSpec(TIMELINE_COLUMNS, ("at", "event", "actor", "action"), overflow="action")
-_ACTIONS = _TableSpec(ACTION_COLUMNS, ("number", "task", "owner", "due", "status"), overflow="task")
-_REVIEWS = _TableSpec(REVIEW_COLUMNS, ("date", "reviewer", "comment", "status"), overflow="comment")
+_TIMELINE = _TableSpec(
+    TIMELINE_COLUMNS,
+    ("at", "event", "actor", "action"),
+    overflow="action",
+    content=("at", "event", "actor", "action"),
+)
+_ACTIONS = _TableSpec(
+    ACTION_COLUMNS,
+    ("number", "task", "owner", "due", "status"),
+    overflow="task",
+    content=("task", "owner", "due", "status"),
+)
+_REVIEWS = _TableSpec(
+    REVIEW_COLUMNS,
+    ("date", "reviewer", "comment", "status"),
+    overflow="comment",
+    content=("date", "reviewer", "comment", "status"),
+)
 
 
 def read_timeline(draft: Draft, chunk: Chunk) -> None:
@@ -145,9 +162,71 @@ def _note_dateless_start(draft: Draft, line: int, text: str, at: datetime) -> No
 
 
 def read_actions(draft: Draft, chunk: Chunk) -> None:
+    """Action tables, and action items written as a (check)list."""
     horizon = HORIZON_KEYS.get(chunk.subsection or "")
-    for line, cells in _table_rows(draft, chunk, _ACTIONS):
+
+    def listed(block: Block) -> bool:
+        if not isinstance(block, ListBlock):
+            return False
+        for number, text in _item_lines(block):
+            _action(draft, _listed_action(text), horizon, number)
+        return True
+
+    for line, cells in _table_rows(draft, chunk, _ACTIONS, other=listed):
         _action(draft, cells, horizon, line)
+
+
+_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔])\]\s*")
+_PIECES = re.compile(r"\s+[—–-]{1,2}\s+|\s*[｜|]\s*|\s*[(（]|[)）]\s*")
+_OWNER = re.compile(
+    r"^(?:担当(?:者)?|owner|assignee)\s*[:：]?\s*(?P<name>.+)$|^(?P<handle>@\S+)$", re.I
+)
+_DUE = re.compile(r"^(?:期限|期日|due|by|deadline)\s*[:：]?\s*(?P<date>.+)$", re.I)
+
+
+def _listed_action(text: str) -> dict[str, str]:
+    """`[x] カナリア導入 — @sato — 期限 2025-07-01` as the cells of an action row."""
+    cells: dict[str, str] = {}
+    box = _CHECKBOX.match(text)
+    if box:
+        cells["status"] = "done" if box["mark"].strip() else "todo"
+        text = text[box.end() :]
+    task: list[str] = []
+    for piece in (part.strip(" ,、") for part in _pieces(text)):
+        if not piece:
+            continue
+        owner, due = _OWNER.match(piece), _DUE.match(piece)
+        if owner and "owner" not in cells:
+            cells["owner"] = owner["name"] or owner["handle"]
+        elif due and "due" not in cells:
+            cells["due"] = due["date"]
+        elif (
+            re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}/\d{1,2}", piece)
+            and "due" not in cells
+        ):
+            cells["due"] = piece
+        else:
+            task.append(piece)
+    cells["task"] = " ".join(task)
+    return cells
+
+
+def _pieces(text: str) -> list[str]:
+    """Split at dashes, bars and brackets; a piece naming an owner or date also at commas."""
+    pieces: list[str] = []
+    for part in _PIECES.split(text):
+        if re.search(r"@\S|\d{1,2}/\d{1,2}|\d{4}-\d", part):
+            pieces.extend(re.split(r"\s*[,、]\s*", part))
+        else:
+            pieces.append(part)
+    return pieces
+
+
+def _item_lines(listing: ListBlock) -> list[tuple[int, str]]:
+    return [
+        (item.line, " ".join(part.strip() for part in item.text.split("\n") if part.strip()))
+        for item in listing.items
+    ]
 
 
 def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: int) -> None:
@@ -236,6 +315,7 @@ def _table_rows(
     """
     columns: list[str | None] | None = None
     header: list[str] = []
+    above: dict[str, str] = {}
     for block in chunk.content():
         if isinstance(block, Table):
             columns, header = _columns(block.header, spec), block.header
@@ -248,8 +328,16 @@ def _table_rows(
             continue
         for line, cells in rows:
             values = _cells(cells, columns, header, spec.overflow)
-            if not all(is_placeholder(value) for value in values.values()):
+            for key, value in values.items():
+                if value.strip() in _DITTO:
+                    values[key] = above.get(key, "")
+            if not all(is_placeholder(values.get(key)) for key in spec.content):
+                above = values
                 yield line, values
+
+
+# "Same as above" marks in a table cell.
+_DITTO = frozenset({"〃", "″", "同上", "ditto", '"'})
 
 
 def _all_rows(paragraph: Paragraph) -> bool:

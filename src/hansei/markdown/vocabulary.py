@@ -285,7 +285,18 @@ def _parse_table(pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[
 # Top-level sections. Order matters: the first alias contained in a heading wins.
 SECTION_ALIASES = _parse_table(
     (
-        ("rca", ("根本原因分析", "rca", "root cause analysis", "原因分析")),
+        (
+            "rca",
+            (
+                "根本原因分析",
+                "rca",
+                "root cause analysis",
+                "原因分析",
+                "原因",
+                "root cause",
+                "causes",
+            ),
+        ),
         ("summary", ("エグゼクティブサマリー", "サマリー", "概要", "executive summary", "summary")),
         ("details", ("インシデント詳細", "incident details", "詳細", "details")),
         ("timeline", ("タイムライン", "時系列", "経緯", "timeline")),
@@ -306,7 +317,11 @@ SECTION_ALIASES = _parse_table(
             "learned",
             ("学んだこと", "学び", "learned", "what we learned", "lessons learned", "lessons"),
         ),
-        ("action_items", ("アクションアイテム", "action items", "actions", "todo")),
+        (
+            "action_items",
+            ("アクションアイテム", "アクション", "対応項目", "action items", "actions", "todo"),
+        ),
+        ("action_items", ("follow-up actions", "follow-ups", "follow ups", "next steps")),
         ("prevention", ("再発防止", "prevention")),
         ("related_docs", ("関連ドキュメント", "関連資料", "related", "related documents", "links")),
         ("metrics", ("メトリクス", "指標", "metrics")),
