@@ -32,22 +32,27 @@ DEFAULT_DOCUMENT = (
 )
 
 
-def docs_per_second(work: Callable[[], object], seconds: float) -> float:
-    """Median rate over five rounds of about `seconds` / 5 each."""
-    work()
-    rates = []
-    for _ in range(5):
-        count = 0
-        start = time.perf_counter()
-        deadline = start + seconds / 5
-        while True:
-            work()
-            count += 1
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-        rates.append(count / (now - start))
-    return statistics.median(rates)
+def rates(workloads: dict[str, Callable[[], object]], seconds: float) -> dict[str, float]:
+    """Documents per second for each workload: the median of rounds run in turn.
+
+    Taking turns spreads whatever else the machine does over all figures
+    alike, so their ratios hold even when the absolute figures wander.
+    """
+    rounds = 15
+    per_round = seconds / rounds
+    samples: dict[str, list[float]] = {name: [] for name in workloads}
+    for work in workloads.values():
+        work()
+    for _ in range(rounds):
+        for name, work in workloads.items():
+            count = 0
+            start = now = time.perf_counter()
+            while now - start < per_round or count == 0:
+                work()
+                count += 1
+                now = time.perf_counter()
+            samples[name].append(count / (now - start))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> None:
@@ -64,12 +69,15 @@ def main() -> None:
     def parse_with_metrics() -> object:
         return compute_metrics(parse_markdown(text).postmortem)
 
-    figures = {
-        "tokenize (library default)": docs_per_second(lambda: library.parse(text), args.seconds),
-        "tokenize (hansei's config)": docs_per_second(lambda: configured.parse(text), args.seconds),
-        "parse (model + metrics)": docs_per_second(parse_with_metrics, args.seconds),
-        "render (Markdown)": docs_per_second(lambda: render_markdown(model), args.seconds),
-    }
+    figures = rates(
+        {
+            "tokenize (library default)": lambda: library.parse(text),
+            "tokenize (hansei's config)": lambda: configured.parse(text),
+            "parse (model + metrics)": parse_with_metrics,
+            "render (Markdown)": lambda: render_markdown(model),
+        },
+        4 * args.seconds,
+    )
     print(
         f"document: {args.file.name}, {len(text.encode('utf-8')):,} bytes, {len(text):,} characters"
     )

@@ -16,6 +16,7 @@ back to the same instants.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from hansei.markdown.values import fold_when, is_placeholder, parse_timestamp
@@ -38,12 +39,15 @@ Anchor = datetime | date | None
 
 def timeline_anchor(postmortem: Postmortem) -> Anchor:
     """What the first timeline row is placed against: the first stated key time, else the date."""
-    zone = postmortem.zone
+    return anchor_of(postmortem.times.model_dump(), postmortem.date, postmortem.zone)
+
+
+def anchor_of(times: Mapping[str, datetime | None], day: date | None, zone: tzinfo) -> Anchor:
     for name in ANCHOR_FIELDS:
-        value: datetime | None = getattr(postmortem.times, name)
+        value = times.get(name)
         if value is not None:
             return value.astimezone(zone)
-    return postmortem.date
+    return day
 
 
 def _first_row(clock: time, anchor: Anchor, zone: tzinfo) -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from hansei.markdown.values import fold, is_placeholder
@@ -31,10 +32,14 @@ class FieldLine:
 
 def field_line(text: str, line: int) -> FieldLine | None:
     """`**検知**: …`, `**検知:** …`, `- 検知：…` as (label, value); None for other text."""
+    parts = _field_parts(text)
+    return None if parts is None else FieldLine(parts[0], parts[1], line)
+
+
+@lru_cache(maxsize=8192)
+def _field_parts(text: str) -> tuple[str, str] | None:
     match = _FIELD_LINE.match(text)
-    if not match:
-        return None
-    return FieldLine(match.group("label").strip(), match.group("value").strip(), line)
+    return None if match is None else (match["label"].strip(), match["value"].strip())
 
 
 def without_emphasis(text: str) -> str:
@@ -89,6 +94,7 @@ _STATUS_WORDS: tuple[tuple[Status, re.Pattern[str]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def parse_status(text: str) -> Status | None:
     """The document status; None for the unchosen `Draft / Review / Final`."""
     chosen = chosen_option(text)
@@ -118,6 +124,7 @@ _SEVERITY_LEVELS: tuple[tuple[Severity, re.Pattern[str]], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=4096)
 def parse_severity(text: str) -> Severity | None:
     chosen = chosen_option(text)
     if is_placeholder(chosen):
@@ -159,6 +166,7 @@ _ACTION_WORDS: tuple[tuple[ActionStatus, re.Pattern[str]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def parse_action_status(text: str) -> ActionStatus | None:
     """Todo, in progress or done, from words (first) or emoji; blocked and on hold are todo."""
     if is_placeholder(text):
@@ -182,6 +190,7 @@ _REVIEW_WORDS: tuple[tuple[ReviewStatus, re.Pattern[str]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def parse_review_status(text: str) -> ReviewStatus | None:
     if is_placeholder(text):
         return None

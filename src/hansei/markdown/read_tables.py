@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hansei.markdown.blocks import (
     Block,
@@ -16,7 +17,7 @@ from hansei.markdown.blocks import (
     Table,
     flatten_items,
 )
-from hansei.markdown.clock import resolve_row_time, timeline_anchor
+from hansei.markdown.clock import anchor_of, resolve_row_time
 from hansei.markdown.draft import Draft
 from hansei.markdown.fields import (
     parse_action_status,
@@ -37,10 +38,10 @@ from hansei.markdown.vocabulary import (
 )
 from hansei.markdown.zones import timezone_name
 from hansei.model import (
+    DEFAULT_TIMEZONE,
     HORIZON_DAYS,
     EventKind,
     Horizon,
-    Postmortem,
     classify_event,
 )
 
@@ -123,11 +124,8 @@ def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> bool:
 
 
 def interpret_timeline(draft: Draft) -> None:
-    probe = Postmortem.model_validate(
-        {key: draft.data[key] for key in ("times", "date", "timezone") if key in draft.data}
-    )  # the timeline itself is what is being read
-    zone = probe.zone
-    anchor = timeline_anchor(probe)
+    zone = ZoneInfo(draft.data.get("timezone", DEFAULT_TIMEZONE))
+    anchor = anchor_of(draft.data.get("times", {}), draft.data.get("date"), zone)
     previous: datetime | None = None
     for line, cells in draft.raw.timeline:
         at: datetime | None = None

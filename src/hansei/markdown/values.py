@@ -48,6 +48,7 @@ _WEEKDAY = re.compile(r"\s*\((?:月|火|水|木|金|土|日|mon|tue|wed|thu|fri|
 _JAPANESE_CLOCK = re.compile(r"(\d{1,2})\s*時\s*(\d{1,2})\s*分(?:\s*(\d{1,2})\s*秒)?")
 
 
+@lru_cache(maxsize=8192)
 def fold_when(text: str) -> str:
     """A date or time as `YYYY-MM-DD HH:MM:SS`-like text.
 

@@ -79,11 +79,14 @@ class Postmortem(BaseModel):
         moved = {
             name: _in_zone(value, zone)
             for name in TIME_FIELDS
-            if (value := getattr(self.times, name)) is not None
+            if (value := getattr(self.times, name)) is not None and value.tzinfo is not zone
         }
-        self.times = self.times.model_copy(update=moved)
+        if moved:
+            self.times = self.times.model_copy(update=moved)
         self.timeline = [
-            row if row.at is None else row.model_copy(update={"at": _in_zone(row.at, zone)})
+            row
+            if row.at is None or row.at.tzinfo is zone
+            else row.model_copy(update={"at": _in_zone(row.at, zone)})
             for row in self.timeline
         ]
         return self
