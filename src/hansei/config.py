@@ -8,31 +8,44 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from hansei.errors import SettingsError
 
 ENV_PREFIX = "HANSEI_"
 
 
+def known_timezone(value: str) -> str:
+    """An IANA timezone name this machine knows (tzdata ships with hansei)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown timezone {value!r}") from error
+    return value
+
+
+TimezoneName = Annotated[str, AfterValidator(known_timezone)]
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    timezone: str = Field(default="Asia/Tokyo", description="Default timezone of new documents.")
+    timezone: TimezoneName = Field(
+        default="Asia/Tokyo", description="Default timezone of new documents."
+    )
     language: str = Field(default="ja", description="Default language of new documents (ja|en).")
     slo_target: float = Field(default=0.999, gt=0, lt=1, description="Default SLO target.")
     slo_window_days: int = Field(default=30, gt=0, description="Default SLO window in days.")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown timezone {value!r}") from error
-        return value
 
     @field_validator("language")
     @classmethod

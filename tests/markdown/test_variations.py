@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from hansei.markdown import parse_markdown
 from hansei.metrics import compute_metrics
-from hansei.model import ActionStatus, Horizon
+from hansei.model import ActionStatus, Horizon, Postmortem
 from tests.factories import jst
+
+
+def _row_times(pm: Postmortem) -> list[str | None]:
+    return [row.at.isoformat() if row.at else None for row in pm.timeline]
+
 
 HEAD = "# ポストモーテム: 検索の遅延\n\n- **検知**: 2025-01-16 12:05 JST\n\n"
 
@@ -146,10 +151,7 @@ def test_timezones_named_by_abbreviation() -> None:
     )
     pm = parse_markdown(pacific).postmortem
     assert pm.timezone == "America/Los_Angeles"
-    assert [row.at.isoformat() if row.at else None for row in pm.timeline] == [
-        "2025-03-09T01:40:00-08:00",
-        "2025-03-09T03:30:00-07:00",
-    ]
+    assert _row_times(pm) == ["2025-03-09T01:40:00-08:00", "2025-03-09T03:30:00-07:00"]
 
 
 def test_an_unknown_zone_in_the_timeline_header_is_reported() -> None:
@@ -283,10 +285,7 @@ def test_twelve_hour_times_and_generic_zone_names() -> None:
     )
     pm = parse_markdown(text).postmortem
     assert pm.timezone == "America/Los_Angeles"
-    assert [row.at.isoformat() if row.at else None for row in pm.timeline] == [
-        "2025-06-16T14:58:00-07:00",
-        "2025-06-16T15:20:00-07:00",
-    ]
+    assert _row_times(pm) == ["2025-06-16T14:58:00-07:00", "2025-06-16T15:20:00-07:00"]
 
 
 def test_why_answers_on_the_next_line_outside_a_list() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hansei.config import TimezoneName
 from hansei.model.actions import ActionItem
 from hansei.model.appendix import Appendix
 from hansei.model.enums import Language, Status
@@ -42,7 +43,7 @@ class Postmortem(BaseModel):
     reviewers: list[Line] = Field(default_factory=list)
     status: Status = Status.draft
     language: Language = Language.ja
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: TimezoneName = DEFAULT_TIMEZONE
     summary: OptionalText = None
     times: Times = Field(default_factory=Times)
     impact: Impact = Field(default_factory=Impact)
@@ -62,15 +63,6 @@ class Postmortem(BaseModel):
     appendix: Appendix = Field(default_factory=Appendix)
     extra_sections: list[ExtraSection] = Field(default_factory=list)
     stated: StatedMetrics = Field(default_factory=StatedMetrics)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown timezone {value!r}") from error
-        return value
 
     @model_validator(mode="after")
     def _times_in_document_timezone(self) -> Postmortem:
