@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hansei.markdown import parse_markdown
+from hansei.markdown import parse_markdown, render_markdown
 from hansei.metrics import compute_metrics
 from hansei.model import ActionStatus, Horizon, Postmortem
 from tests.factories import jst
@@ -384,3 +384,60 @@ def test_impact_written_into_the_summary_and_renamed_sections() -> None:
     assert pm.times.detected == jst(2025, 6, 16, 20, 0)
     assert len(pm.rca.whys) == 1
     assert [item.task for item in pm.action_items] == ["設定の自動検証"]
+
+
+def test_a_summary_sentence_with_a_colon_is_prose_and_sections_win() -> None:
+    text = (
+        "# ポストモーテム: x\n\n## エグゼクティブサマリー\n\n**概要**:\n決済APIが5xxを返した。\n"
+        "復旧: ロールバックで対応した。\n- **影響度**: Critical\n\n"
+        "## インシデント詳細\n\n- **復旧**: 2025-01-16 12:40\n- **影響度**: High\n"
+    )
+    pm = parse_markdown(text).postmortem
+    assert pm.times.recovered == jst(2025, 1, 16, 12, 40)
+    assert pm.impact.severity is not None
+    assert pm.impact.severity.value == "high"
+    assert pm.summary == "決済APIが5xxを返した。\n復旧: ロールバックで対応した。"
+
+
+def test_the_repeated_hour_is_passed_through_twice_and_a_skipped_time_moves_forward() -> None:
+    fall = (
+        "# Postmortem: x\n\n- **Detected**: 2025-11-02 01:20 PDT\n\n## Timeline\n\n"
+        "| Time (PT) | Event |\n|---|---|\n| 01:15 | Deploy |\n| 01:20 | Alert fired |\n"
+        "| 01:10 | Rollback started |\n| 01:40 | Recovered |\n"
+    )
+    pm = parse_markdown(fall).postmortem
+    expected = [
+        "2025-11-02T01:15:00-07:00",
+        "2025-11-02T01:20:00-07:00",
+        "2025-11-02T01:10:00-08:00",
+        "2025-11-02T01:40:00-08:00",
+    ]
+    assert _row_times(pm) == expected
+    assert _row_times(parse_markdown(render_markdown(pm)).postmortem) == expected
+    spring = (
+        "# Postmortem: x\n\n- **Detected**: 2025-03-09 01:50 PST\n\n## Timeline\n\n"
+        "| Time (PT) | Event |\n|---|---|\n| 01:50 | Alert fired |\n| 02:30 | Rollback |\n"
+    )
+    pm = parse_markdown(spring).postmortem
+    assert _row_times(pm) == ["2025-03-09T01:50:00-08:00", "2025-03-09T03:30:00-07:00"]
+    assert parse_markdown(render_markdown(pm)).postmortem == pm
+
+
+def test_small_things_written_by_hand() -> None:
+    text = HEAD + (
+        "## インシデント詳細\n\n- **影響を受けたサービス**: __init__, **Walk API**\n\n"
+        "## タイムライン\n\n- 12:00 インシデント発生\n- 2 回目のアラートは誤報\n\n"
+        "## RCA\n\n### 根本原因\n\n**5 Whys 分析**:\n1. **Why**: なぜ？\n   → 設定漏れ\n\n"
+        "（この分析はチームで30分かけて行った）\n\n"
+        "## アクションアイテム\n\n- Runbook 更新 — 完了\n\n"
+        "## アクションの振り返り\n\n- 概ね適切\n\n"
+        "## 関連ドキュメント\n\n- ✅ [Runbook](./README.md)\n"
+    )
+    result = parse_markdown(text)
+    pm = result.postmortem
+    assert pm.impact.services == ["__init__", "Walk API"]
+    assert [(d.code, d.line) for d in result.diagnostics] == [("ignored-content", 12)]
+    assert pm.rca.analysis == "（この分析はチームで30分かけて行った）"
+    assert [(i.task, i.status) for i in pm.action_items] == [("Runbook 更新", ActionStatus.done)]
+    assert [s.title for s in pm.extra_sections] == ["アクションの振り返り"]
+    assert [(d.title, d.url) for d in pm.related_docs] == [("Runbook", "./README.md")]

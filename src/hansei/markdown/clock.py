@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from hansei.markdown.values import fold_when, is_placeholder, parse_timestamp
 from hansei.markdown.zones import instant_label, is_ambiguous, zone_from_suffix
@@ -96,10 +96,8 @@ def resolve_row_time(
         except ValueError as error:
             raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
         local: datetime | None = datetime.combine(day, clock)
-    elif previous_local is not None:
-        local = datetime.combine(previous_local.date(), clock)
-        if local < previous_local:
-            local += timedelta(days=1)
+    elif previous is not None and previous_local is not None:
+        return _next_after(previous, datetime.combine(previous_local.date(), clock), row_zone)
     else:
         local = _first_row(clock, anchor, row_zone)
     if local is None:
@@ -107,39 +105,51 @@ def resolve_row_time(
             f"timeline time {text.strip()!r} has no date: give the detection time "
             "or write the row as YYYY-MM-DD HH:MM"
         )
-    aware = local.replace(tzinfo=row_zone)
-    if previous is not None and is_ambiguous(aware) and aware < previous:
-        # The hour a clock change repeats: a row without its zone does not go back in time.
-        aware = aware.replace(fold=1)
-    return aware
+    return _existing(local.replace(tzinfo=row_zone))
+
+
+def _existing(aware: datetime) -> datetime:
+    """A local time the spring clock change skips (02:30) as the time it means (03:30)."""
+    return aware.astimezone(UTC).astimezone(aware.tzinfo)
+
+
+def _next_after(previous: datetime, local: datetime, zone: tzinfo) -> datetime:
+    """The first instant showing this wall time, on the previous row's day or later, not before it.
+
+    In the hour a clock change repeats, the second pass counts: 01:20 PDT, then
+    01:10 is 01:10 PST, not the next day.
+    """
+    # Compared in UTC: two datetimes sharing a tzinfo compare by wall time, folds ignored.
+    after = previous.astimezone(UTC)
+    for day in (local, local + timedelta(days=1)):
+        for fold in (0, 1):
+            candidate = _existing(day.replace(tzinfo=zone, fold=fold))
+            if candidate.astimezone(UTC) >= after:
+                return candidate
+    return _existing((local + timedelta(days=1)).replace(tzinfo=zone))
 
 
 def format_row_time(
     value: datetime, previous: datetime | None, anchor: Anchor, zone: tzinfo
 ) -> str:
     """The shortest cell text that `resolve_row_time` reads back as `value`."""
-    aware = value.astimezone(zone)
+    aware = _existing(value.astimezone(zone))
     local = aware.replace(tzinfo=None)
     clock = f"{local:%H:%M:%S}" if local.second else f"{local:%H:%M}"
     if is_ambiguous(aware):
         # The hour a clock change repeats: only the zone's abbreviation tells which.
         return f"{local:%Y-%m-%d} {clock} {instant_label(aware)}"
-    previous_local = previous.astimezone(zone).replace(tzinfo=None) if previous else None
-    if previous_local is not None:
-        expected: datetime | None = datetime.combine(previous_local.date(), local.time())
-        if expected is not None and expected < previous_local:
-            expected += timedelta(days=1)
-        year: int | None = previous_local.year
+    if previous is not None:
+        previous_local = previous.astimezone(zone).replace(tzinfo=None)
+        same_day = datetime.combine(previous_local.date(), local.time())
+        if _next_after(previous, same_day, zone).astimezone(UTC) == aware.astimezone(UTC):
+            return clock
+        year = previous_local.year
     elif isinstance(anchor, datetime):
-        expected = _first_row(local.time(), anchor, zone)
+        if _first_row(local.time(), anchor, zone) == local:
+            return clock
         year = anchor.year
     else:
         # Without a time to place it against, the first row carries its own date.
         return f"{local:%Y-%m-%d} {clock}"
-    if expected is None or year is None:
-        return f"{local:%Y-%m-%d} {clock}"
-    if expected == local:
-        return clock
-    if local.year == year:
-        return f"{local:%m-%d} {clock}"
-    return f"{local:%Y-%m-%d} {clock}"
+    return f"{local:%m-%d} {clock}" if local.year == year else f"{local:%Y-%m-%d} {clock}"

@@ -22,6 +22,8 @@ class RawValues:
     """What the walk over the sections found, before values are interpreted."""
 
     fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    summary_fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Fields written into the summary: used where their own section does not give them."""
     timeline: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     timeline_zone: str | None = None
     action_dues: list[tuple[int, str, int]] = field(default_factory=list)

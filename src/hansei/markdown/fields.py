@@ -20,7 +20,7 @@ _FIELD_LINE = re.compile(
 
 
 # Emphasis is how a value looks, not what it is: `**Payment API**, Checkout` → `Payment API, …`.
-_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*")  # not `__`: `__init__` is a name, not emphasis
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _field_parts(text: str) -> tuple[str, str] | None:
 
 
 def without_emphasis(text: str) -> str:
-    return _EMPHASIS.sub(lambda match: match.group(1) or match.group(2), text).strip()
+    return _EMPHASIS.sub(r"\1", text).strip()
 
 
 _STRUCK = re.compile(r"~~.*?~~")

@@ -63,7 +63,7 @@ _WORD_FIELDS = frozenset({"status", "severity", "data_loss"})
 
 
 def interpret_fields(draft: Draft) -> None:
-    fields = draft.raw.fields
+    fields = {**draft.raw.summary_fields, **draft.raw.fields}
     timezone = DEFAULT_TIMEZONE
     if "timezone" in fields:
         value, line = fields["timezone"]

@@ -74,11 +74,11 @@ def read_summary(draft: Draft, chunk: Chunk) -> None:
     written = []
     for offset, text in enumerate(lines):
         found = field_line(text, first_line + offset)
-        # Only a label that is a field's name: a sentence with a colon (`21:00 に復旧`) is prose.
-        key = _exact_field(found.label) if found else None
+        # A field written as one (`- **影響度**: High`) under a merged heading such as
+        # `## サマリー & 影響`; a sentence with a colon (`復旧: ロールバックで…`) is prose.
+        key = _exact_field(found.label) if found and _BOLD_LABEL.match(text) else None
         if found and key in _DETAIL_FIELDS:
-            # `## サマリー & 影響`: impact and times written into the summary are still read.
-            draft.raw.fields.setdefault(key, (found.value, first_line + offset))
+            draft.raw.summary_fields.setdefault(key, (found.value, first_line + offset))
         elif not _is_prompt(text):
             # The template's prompts (何が起こったか …) are guidance, alone or beside text.
             written.append(text)
@@ -88,6 +88,7 @@ def read_summary(draft: Draft, chunk: Chunk) -> None:
         draft.put("summary", body, first)
 
 
+_BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)")
 _DETAIL_FIELDS = frozenset(
     {
         *TIME_FIELDS,
@@ -213,8 +214,8 @@ def _root_causes(draft: Draft, chunk: Chunk) -> None:
             ):
                 mode = "whys"
                 _whys_from_lines(draft, block.lines())
-            elif mode == "analysis" and not is_placeholder(block.text):
-                _analysis(draft, block)
+            elif mode in ("analysis", "whys") and not is_placeholder(block.text):
+                _analysis(draft, block)  # a note among the whys joins the analysis
             elif mode == "root":
                 text = " ".join(line.strip() for line in block.text.split("\n"))
                 if not is_placeholder(text):
@@ -368,7 +369,7 @@ def _looks_like_whys(listing: ListBlock) -> bool:
 
 
 def _link(text: str) -> dict[str, str | None] | None:
-    stripped = text.strip()
+    stripped = _LIST_MARKS.sub("", text).strip()
     if not stripped or is_placeholder(stripped):
         return None
     match = _LINK.match(stripped)

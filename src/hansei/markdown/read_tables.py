@@ -113,14 +113,21 @@ def _header_zone(draft: Draft, table: Table) -> None:
 def _timeline_lines(draft: Draft, block: ListBlock | Paragraph) -> bool:
     """A timeline written as lines: `- 12:05 アラート検知（Cloud Monitoring）`."""
     lines = flatten_items(block) if isinstance(block, ListBlock) else block.lines()
-    found = False
-    for number, text in lines:
-        match = _TIMELINE_LINE.match(text)
+    matches = [(number, _TIMELINE_LINE.match(text)) for number, text in lines]
+    if not any(match for _, match in matches):
+        return False
+    for number, match in matches:
         if match:
             cells = {"at": match.group("at"), "event": match.group("event").strip()}
             draft.raw.timeline.append((number, cells))
-            found = True
-    return found
+        else:
+            draft.note(
+                "ignored-content",
+                number,
+                "sections.timeline",
+                f"line {number} has no time and was not read as a timeline row",
+            )
+    return True
 
 
 def interpret_timeline(draft: Draft) -> None:
@@ -203,10 +210,19 @@ def _listed_action(text: str) -> dict[str, str]:
             and "due" not in cells
         ):
             cells["due"] = piece
+        elif "status" not in cells and len(piece) <= 12 and _status_word(piece):
+            cells["status"] = piece
         else:
             task.append(piece)
     cells["task"] = " ".join(task)
     return cells
+
+
+def _status_word(piece: str) -> bool:
+    try:
+        return parse_action_status(piece) is not None
+    except ValueError:
+        return False
 
 
 def _pieces(text: str) -> list[str]:

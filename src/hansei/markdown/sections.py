@@ -90,9 +90,13 @@ def _top_level(text: str, *, whole_only: bool) -> str | None:
         if alias.isascii():
             if " " in alias and bare.startswith(alias):
                 return key
-        elif len(alias) >= 3 and alias in whole:
+        elif len(alias) >= 3 and alias not in _WHOLE_ONLY and alias in whole:
             return key
     return None
+
+
+# Words too common inside other headings (`アクションの振り返り`) to mark a section there.
+_WHOLE_ONLY = frozenset({"アクション", "対応項目"})
 
 
 @lru_cache(maxsize=4096)
