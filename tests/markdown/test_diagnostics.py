@@ -87,3 +87,10 @@ def test_a_section_alone_is_enough_to_be_read() -> None:
         "## タイムライン\n\n| 時刻 | イベント |\n|--|--|\n| 2025-01-02 03:04 | 検知 |\n"
     ).postmortem
     assert pm.timeline[0].event == "検知"
+
+
+def test_the_line_of_a_value_never_read_is_unknown() -> None:
+    result = parse_markdown("# ポストモーテム: x\n")
+    assert result.line_of("author") is None
+    assert result.line_of("action_items[3].due") is None
+    assert result.line_of("title") == 1

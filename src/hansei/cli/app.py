@@ -14,6 +14,7 @@ from rich.text import Text
 
 from hansei import __version__
 from hansei.cli.documents import load_document
+from hansei.cli.lint import lint
 from hansei.cli.output import error_console, metrics_table, print_diagnostics, stdout_console
 from hansei.config import Settings, load_settings
 from hansei.errors import DocumentError, HanseiError, SettingsError
@@ -276,6 +277,9 @@ def metrics(
         stdout_console().print(metrics_table(rows))
     if failed:
         raise typer.Exit(2)
+
+
+app.command()(lint)
 
 
 @app.command()

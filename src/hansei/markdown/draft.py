@@ -77,5 +77,8 @@ def nearest_line(lines: dict[str, int], path: str) -> int | None:
     while path:
         if path in lines:
             return lines[path]
-        path = _LAST_STEP.sub("", path)
+        shorter = _LAST_STEP.sub("", path)
+        if shorter == path:
+            return None
+        path = shorter
     return None

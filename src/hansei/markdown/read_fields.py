@@ -58,6 +58,23 @@ def collect_fields(draft: Draft, chunk: Chunk) -> None:
         draft.raw.fields.setdefault(key, (value, line))
 
 
+# Where a field's value lives in the model, for remembering its line even when it is missing.
+_FIELD_PATHS = {
+    **{name: f"times.{name}" for name in TIME_FIELDS},
+    "services": "impact.services",
+    "users_affected": "impact.users_affected",
+    "severity": "impact.severity",
+    "downtime": "impact.downtime_minutes",
+    "data_loss": "impact.data_loss",
+    "availability": "stated.availability",
+    "budget_consumed": "stated.budget_consumed",
+    "budget_remaining": "stated.budget_remaining",
+    "ttd": "stated.ttd_minutes",
+    "ttm": "stated.ttm_minutes",
+    "ttr": "stated.ttr_minutes",
+    "ttf": "stated.ttf_minutes",
+}
+
 # Fields whose value is one of a few words (the rest are times, dates and durations).
 _WORD_FIELDS = frozenset({"status", "severity", "data_loss"})
 
@@ -78,6 +95,7 @@ def interpret_fields(draft: Draft) -> None:
         draft.data["timezone"] = timezone
     zone = ZoneInfo(timezone)
     for key, (value, line) in fields.items():
+        draft.lines.setdefault(_FIELD_PATHS.get(key, key), line)
         try:
             # Choices keep their emphasis (`Critical / **High**` picks High); values lose it.
             _field(

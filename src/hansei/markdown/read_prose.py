@@ -62,6 +62,7 @@ _EXAMPLE_LABEL = re.compile(
 
 
 def read_summary(draft: Draft, chunk: Chunk) -> None:
+    draft.lines.setdefault("summary", chunk.line)
     start = chunk.line if chunk.heading else 0
     end = max((block.end for block in chunk.blocks), default=start)
     lines = draft.source_lines[start:end]

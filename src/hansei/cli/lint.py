@@ -1,0 +1,108 @@
+"""`hansei lint`: findings that point at the line, for people, editors and CI."""
+
+from __future__ import annotations
+
+import glob
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hansei.cli.documents import read_text
+from hansei.cli.output import error_console
+from hansei.errors import DocumentError
+from hansei.lint import RULES, Finding, Severity, lint_text
+from hansei.lint.docs import rules_reference
+from hansei.lint.formats import as_json, as_text
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _markdown_files(paths: list[str]) -> list[Path]:
+    """Files as given, folders searched for *.md, and glob patterns expanded."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(path.rglob("*.md")))
+        elif path.exists():
+            found.append(path)
+        elif matches := sorted(glob.glob(given, recursive=True)):
+            found.extend(Path(match) for match in matches if Path(match).is_file())
+        else:
+            raise typer.BadParameter(f"{given}: no such file, folder or pattern", param_hint="PATH")
+    return list(dict.fromkeys(found))
+
+
+def _explain(code: str) -> None:
+    rule = RULES.get(code)
+    if rule is None:
+        known = ", ".join(sorted(RULES))
+        raise typer.BadParameter(f"unknown rule {code!r}; rules: {known}", param_hint="--explain")
+    typer.echo(f"{rule.code} ({rule.severity.value})\n\n{rule.summary}\n\n{rule.explanation}\n")
+    typer.echo(f"How to fix: {rule.fix}")
+
+
+def lint(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders (searched for *.md) or globs.")
+    ] = None,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", help="Output format.")
+    ] = LintFormat.text,
+    explain: Annotated[
+        str | None, typer.Option(help="Print what rule CODE checks and how to fix it.")
+    ] = None,
+    disable: Annotated[
+        list[str] | None, typer.Option(help="Turn a rule off; repeat for more.")
+    ] = None,
+    blame_word: Annotated[
+        list[str] | None, typer.Option(help="Another blaming word to flag; repeat for more.")
+    ] = None,
+    min_whys: Annotated[int, typer.Option(min=1, help="Whys a postmortem needs.")] = 5,
+    rules_doc: Annotated[
+        bool, typer.Option("--rules-doc", help="Print the rule reference (docs/lint.md).")
+    ] = False,
+) -> None:
+    """Check postmortems: exit 0 when clean, 1 when any error-level finding, 2 on usage errors."""
+    if rules_doc:
+        typer.echo(rules_reference(), nl=False)
+        return
+    if explain is not None:
+        _explain(explain)
+        return
+    if not paths:
+        raise typer.BadParameter("give at least one file, folder or glob", param_hint="PATH")
+    for code in disable or []:
+        if code not in RULES:
+            raise typer.BadParameter(f"unknown rule {code!r}", param_hint="--disable")
+    findings: list[Finding] = []
+    for path in _markdown_files(paths):
+        try:
+            text = read_text(path)
+        except DocumentError as error:
+            findings.append(
+                Finding(error.line or 1, "parse-error", Severity.error, error.message, str(path))
+            )
+            continue
+        findings.extend(
+            lint_text(
+                text,
+                source=str(path),
+                disabled=disable or (),
+                min_whys=min_whys,
+                extra_blame_words=tuple(blame_word or ()),
+            )
+        )
+    if output_format == LintFormat.json:
+        typer.echo(as_json(findings), nl=False)
+    else:
+        typer.echo(as_text(findings), nl=False)
+        errors = sum(finding.severity == Severity.error for finding in findings)
+        error_console().print(f"{len(findings)} findings ({errors} errors)", markup=False)
+    if any(finding.severity == Severity.error for finding in findings):
+        raise typer.Exit(1)

@@ -1,0 +1,41 @@
+"""What a rule sees: the parsed document, its source, its figures, and the messages' language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from hansei.lint.findings import Finding, Severity
+from hansei.markdown import ParseResult
+from hansei.metrics import Metrics, compute_metrics
+from hansei.model import Language, Postmortem
+
+
+@dataclass
+class LintContext:
+    result: ParseResult
+    text: str
+    slo_target: float | None = None
+    min_whys: int = 5
+    extra_blame_words: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def postmortem(self) -> Postmortem:
+        return self.result.postmortem
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        target = self.postmortem.slo.target or self.slo_target
+        return compute_metrics(self.postmortem, slo_target=target)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.replace("\r\n", "\n").split("\n")
+
+    def line_of(self, path: str, default: int = 1) -> int:
+        return self.result.line_of(path) or default
+
+    def finding(self, code: str, severity: Severity, line: int, ja: str, en: str) -> Finding:
+        """A finding whose message is in the document's language."""
+        message = ja if self.postmortem.language == Language.ja else en
+        return Finding(line, code, severity, message)

@@ -1,0 +1,57 @@
+"""Blameless wording: flag sentences that blame a person instead of the system."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from hansei.lint import blame_words
+from hansei.lint.context import LintContext
+from hansei.lint.findings import Finding, Severity
+from hansei.lint.registry import rule
+
+
+def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
+    words = [re.escape(word) for word in (*blame_words.JAPANESE_WORDS, *extra)]
+    english = [rf"\b{re.escape(word)}\b" for word in blame_words.ENGLISH_WORDS]
+    return re.compile(
+        "|".join(
+            [
+                blame_words.JAPANESE_PERSON_AS_CAUSE,
+                blame_words.ENGLISH_PERSON_AS_CAUSE,
+                *words,
+                *english,
+            ]
+        ),
+        re.IGNORECASE,
+    )
+
+
+@rule(
+    "blame-language",
+    Severity.warning,
+    summary="A sentence blames a person instead of describing what the system allowed.",
+    explanation="Blameless postmortems name the conditions that let an error happen, not the "
+    "person who made it: people stop reporting when they are blamed. The words are listed "
+    "in hansei/lint/blame_words.py; `--blame-word WORD` adds a team's own.",
+    fix="Rewrite as what the process or system allowed: 「@sato のミス」→「手順に確認が"
+    "なく、誤った設定が適用できた」; 'careless deploy' → 'the deploy had no canary'.",
+)
+def blame_language(context: LintContext) -> Iterator[Finding]:
+    pattern = _pattern(context.extra_blame_words)
+    in_fence = False
+    for number, line in enumerate(context.lines, start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        found = None if in_fence else pattern.search(line)
+        if found:
+            yield context.finding(
+                "blame-language",
+                Severity.warning,
+                number,
+                f"個人を責める表現です: {found.group(0)!r}"
+                "（仕組みやプロセスの問題として書いてください）",
+                f"blaming wording: {found.group(0)!r} "
+                "(describe what the system or process allowed)",
+            )

@@ -1,0 +1,82 @@
+"""`hansei lint` over files, folders and globs, with its exit codes and formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hansei.cli.app import app
+from hansei.lint.docs import rules_reference
+from tests.conftest import EXAMPLES, ROOT
+
+WALK = (EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").read_text(encoding="utf-8")
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_files_exit_0() -> None:
+    result = CliRunner().invoke(app, ["lint", str(EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def test_errors_exit_1_with_file_line_severity_code(tmp_path: Path) -> None:
+    bad = _write(
+        tmp_path, "a/b/bad.md", WALK.replace("- **ダウンタイム**: 35分", "- **ダウンタイム**: 20分")
+    )
+    result = CliRunner().invoke(app, ["lint", str(tmp_path)])
+    assert result.exit_code == 1
+    line = WALK.split("\n").index("- **ダウンタイム**: 35分") + 1
+    assert f"{bad}:{line}: error downtime-mismatch " in result.stdout
+
+
+def test_warnings_only_exit_0_and_json_lists_findings(tmp_path: Path) -> None:
+    path = _write(tmp_path, "pm.md", WALK.replace("**著者**: @ksato", "**著者**: [担当者名]"))
+    result = CliRunner().invoke(app, ["lint", "--format", "json", str(path)])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {row["code"] for row in rows} == {"placeholder", "missing-field"}
+    assert set(rows[0]) == {"file", "line", "code", "severity", "message"}
+
+
+def test_globs_and_a_file_that_is_no_postmortem(tmp_path: Path) -> None:
+    _write(tmp_path, "x/notes.md", "just notes\n")
+    _write(tmp_path, "x/ok.md", WALK)
+    result = CliRunner().invoke(app, ["lint", str(tmp_path / "x" / "*.md")])
+    assert result.exit_code == 1
+    assert "notes.md:1: error parse-error not a postmortem" in result.stdout
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["lint", str(tmp_path / "nothing-*.md")]).exit_code == 2
+    assert runner.invoke(app, ["lint", "--explain", "no-such-rule"]).exit_code == 2
+    assert runner.invoke(app, ["lint", "--disable", "no-such-rule", str(EXAMPLES)]).exit_code == 2
+    assert runner.invoke(app, ["lint"]).exit_code == 2
+
+
+def test_explain_prints_what_a_rule_checks() -> None:
+    result = CliRunner().invoke(app, ["lint", "--explain", "horizon-due-mismatch"])
+    assert result.exit_code == 0
+    assert "within 7 days" in result.stdout
+
+
+def test_team_words_and_minimum_whys(tmp_path: Path) -> None:
+    path = _write(tmp_path, "pm.md", WALK)
+    plain = CliRunner().invoke(app, ["lint", "--format", "json", str(path), "--min-whys", "6"])
+    assert [row["code"] for row in json.loads(plain.stdout)] == ["too-few-whys"]
+    worded = CliRunner().invoke(
+        app, ["lint", "--format", "json", str(path), "--blame-word", "凍結"]
+    )
+    assert {row["code"] for row in json.loads(worded.stdout)} == {"blame-language"}
+
+
+def test_the_rule_reference_page_is_up_to_date() -> None:
+    assert (ROOT / "docs" / "lint.md").read_text(encoding="utf-8") == rules_reference()
