@@ -107,12 +107,17 @@ _DURATIONS = (
 
 
 def _duration_tolerance(minutes: float) -> float:
-    """A figure is written to its own unit: minutes, then hours, then days."""
-    if minutes < 60:
-        return 1.0
-    if minutes < 24 * 60:
-        return 5.0
-    return 60.0
+    """Half the last unit the figure is written to: `2日` is 1.5 … 2.5 days, `1.4 days` ± 0.05.
+
+    The figure is taken in the largest unit (day, hour, minute) in which it has at most
+    two decimals.
+    """
+    for unit in (1440.0, 60.0, 1.0):
+        for decimals in (0, 1, 2):
+            scaled = minutes / unit * 10**decimals
+            if abs(scaled - round(scaled)) < 1e-6:
+                return max(0.5 * unit / 10**decimals, 1.0)
+    return 1.0
 
 
 @rule(
