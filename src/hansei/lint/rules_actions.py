@@ -21,6 +21,21 @@ def _label(item: ActionItem, index: int) -> str:
     return f"#{item.number}" if item.number is not None else f"{index + 1}"
 
 
+def _items_without(
+    context: LintContext, field: str, code: str, ja: str, en: str
+) -> Iterator[Finding]:
+    for index, item in enumerate(context.postmortem.action_items):
+        if getattr(item, field) is None:
+            label = _label(item, index)
+            yield context.finding(
+                code,
+                Severity.warning,
+                context.line_of(f"action_items[{index}]"),
+                f"アクションアイテム {label} に{ja}がありません",
+                f"action item {label} has no {en}",
+            )
+
+
 @rule(
     "missing-owner",
     Severity.warning,
@@ -29,15 +44,7 @@ def _label(item: ActionItem, index: int) -> str:
     fix="Write the owner (@handle) in the 担当者 / Owner column.",
 )
 def missing_owner(context: LintContext) -> Iterator[Finding]:
-    for index, item in enumerate(context.postmortem.action_items):
-        if item.owner is None:
-            yield context.finding(
-                "missing-owner",
-                Severity.warning,
-                context.line_of(f"action_items[{index}]"),
-                f"アクションアイテム {_label(item, index)} に担当者がいません",
-                f"action item {_label(item, index)} has no owner",
-            )
+    yield from _items_without(context, "owner", "missing-owner", "担当者", "owner")
 
 
 @rule(
@@ -48,15 +55,7 @@ def missing_owner(context: LintContext) -> Iterator[Finding]:
     fix="Write the due date (YYYY-MM-DD) in the 期限 / Due column.",
 )
 def missing_due(context: LintContext) -> Iterator[Finding]:
-    for index, item in enumerate(context.postmortem.action_items):
-        if item.due is None:
-            yield context.finding(
-                "missing-due",
-                Severity.warning,
-                context.line_of(f"action_items[{index}]"),
-                f"アクションアイテム {_label(item, index)} に期限がありません",
-                f"action item {_label(item, index)} has no due date",
-            )
+    yield from _items_without(context, "due", "missing-due", "期限", "due date")
 
 
 @rule(
