@@ -80,3 +80,23 @@ def test_team_words_and_minimum_whys(tmp_path: Path) -> None:
 
 def test_the_rule_reference_page_is_up_to_date() -> None:
     assert (ROOT / "docs" / "lint.md").read_text(encoding="utf-8") == rules_reference()
+
+
+def test_sarif_and_github_annotations(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, "pm, v2.md", WALK.replace("- **ダウンタイム**: 35分", "- **ダウンタイム**: 20分")
+    )
+    line = WALK.split("\n").index("- **ダウンタイム**: 35分") + 1
+    sarif = json.loads(CliRunner().invoke(app, ["lint", "--format", "sarif", str(path)]).stdout)
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    result = run["results"][0]
+    assert result["ruleId"] == "downtime-mismatch"
+    assert result["level"] == "error"
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "downtime-mismatch"
+    location = result["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": str(path)}, "region": {"startLine": line}}
+    github = CliRunner().invoke(app, ["lint", "--format", "github", str(path)])
+    assert github.exit_code == 1
+    escaped = str(path).replace(",", "%2C")
+    assert github.stdout.startswith(f"::error file={escaped},line={line},title=downtime-mismatch::")

@@ -14,12 +14,14 @@ from hansei.cli.output import error_console
 from hansei.errors import DocumentError
 from hansei.lint import RULES, Finding, Severity, lint_text
 from hansei.lint.docs import rules_reference
-from hansei.lint.formats import as_json, as_text
+from hansei.lint.formats import as_github, as_json, as_sarif, as_text
 
 
 class LintFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 def _markdown_files(paths: list[str]) -> list[Path]:
@@ -100,6 +102,11 @@ def lint(
         )
     if output_format == LintFormat.json:
         typer.echo(as_json(findings), nl=False)
+    elif output_format == LintFormat.sarif:
+        described = {code: (rule.summary, rule.explanation) for code, rule in RULES.items()}
+        typer.echo(as_sarif(findings, described), nl=False)
+    elif output_format == LintFormat.github:
+        typer.echo(as_github(findings), nl=False)
     else:
         typer.echo(as_text(findings), nl=False)
         errors = sum(finding.severity == Severity.error for finding in findings)

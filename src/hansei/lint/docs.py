@@ -12,7 +12,9 @@ def rules_reference() -> str:
         "a test fails when this page and the registry disagree.\n",
         "`hansei lint PATH…` checks files, folders (`*.md`, recursively) and globs. "
         "It exits 0 when clean, 1 when any finding is an error, 2 on usage errors. "
-        "`--format json` prints `[{file, line, code, severity, message}]`; "
+        "`--format json` prints `[{file, line, code, severity, message}]`, "
+        "`--format sarif` SARIF 2.1.0 for code scanning, `--format github` workflow "
+        "annotations; "
         "`--disable CODE` turns a rule off; `--explain CODE` prints a rule's entry below.\n",
         "| code | severity | checks |\n| --- | --- | --- |\n"
         + "".join(
