@@ -100,3 +100,11 @@ def test_sarif_and_github_annotations(tmp_path: Path) -> None:
     assert github.exit_code == 1
     escaped = str(path).replace(",", "%2C")
     assert github.stdout.startswith(f"::error file={escaped},line={line},title=downtime-mismatch::")
+
+
+def test_the_pre_commit_hook_runs_hansei_lint_on_markdown() -> None:
+    hook = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "id: hansei-lint" in hook
+    assert "entry: hansei lint" in hook
+    assert "types: [markdown]" in hook
+    assert "hansei lint --format github" in (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
