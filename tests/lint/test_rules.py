@@ -152,3 +152,16 @@ def test_disabled_rules_are_not_run() -> None:
 def test_every_rule_is_exercised_here() -> None:
     # too-few-whys has its own test above: it is reported at the section, not a line.
     assert {code for code, _, _ in TRIGGERS} | {"too-few-whys"} == set(RULES)
+
+
+def test_many_documents_on_all_cores_give_the_same_findings_in_order() -> None:
+    from hansei.lint import LintOptions, lint_texts
+
+    documents = [
+        (f"doc-{i}.md", WALK.replace("**著者**: @ksato", "**著者**:") if i % 3 else WALK)
+        for i in range(40)
+    ]
+    serial = lint_texts(documents, LintOptions(), workers=1)
+    parallel = lint_texts(documents, LintOptions(), workers=2)
+    assert parallel == serial
+    assert [f.file for f in serial] == [f"doc-{i}.md" for i in range(40) if i % 3]

@@ -12,7 +12,7 @@ import typer
 from hansei.cli.documents import read_text
 from hansei.cli.output import error_console
 from hansei.errors import DocumentError
-from hansei.lint import RULES, Finding, Severity, lint_text
+from hansei.lint import RULES, Finding, LintOptions, Severity, lint_texts
 from hansei.lint.docs import rules_reference
 from hansei.lint.formats import as_github, as_json, as_sarif, as_text
 
@@ -83,23 +83,19 @@ def lint(
         if code not in RULES:
             raise typer.BadParameter(f"unknown rule {code!r}", param_hint="--disable")
     findings: list[Finding] = []
+    documents: list[tuple[str, str]] = []
     for path in _markdown_files(paths):
         try:
-            text = read_text(path)
+            documents.append((str(path), read_text(path)))
         except DocumentError as error:
-            findings.append(
-                Finding(error.line or 1, "parse-error", Severity.error, error.message, str(path))
-            )
-            continue
-        findings.extend(
-            lint_text(
-                text,
-                source=str(path),
-                disabled=disable or (),
-                min_whys=min_whys,
-                extra_blame_words=tuple(blame_word or ()),
-            )
-        )
+            line = error.line or 1
+            findings.append(Finding(line, "parse-error", Severity.error, error.message, str(path)))
+    options = LintOptions(
+        disabled=tuple(disable or ()),
+        min_whys=min_whys,
+        extra_blame_words=tuple(blame_word or ()),
+    )
+    findings.extend(lint_texts(documents, options))
     if output_format == LintFormat.json:
         typer.echo(as_json(findings), nl=False)
     elif output_format == LintFormat.sarif:

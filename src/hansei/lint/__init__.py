@@ -2,6 +2,6 @@
 
 from hansei.lint.findings import Finding, Severity
 from hansei.lint.registry import RULES, Rule
-from hansei.lint.run import lint_text
+from hansei.lint.run import LintOptions, lint_text, lint_texts
 
-__all__ = ["RULES", "Finding", "Rule", "Severity", "lint_text"]
+__all__ = ["RULES", "Finding", "LintOptions", "Rule", "Severity", "lint_text", "lint_texts"]

@@ -29,6 +29,11 @@ def _placeholder_pattern() -> re.Pattern[str]:
     )
 
 
+def _may_hold_placeholder(line: str) -> bool:
+    # Every placeholder has a bracket, a slash between choices, or YYYY / HH.
+    return "[" in line or " / " in line or "YYYY" in line or "HH:" in line
+
+
 @rule(
     "placeholder",
     Severity.warning,
@@ -46,7 +51,7 @@ def placeholders(context: LintContext) -> Iterator[Finding]:
             continue
         if in_fence:
             continue
-        found = pattern.search(line)
+        found = pattern.search(line) if _may_hold_placeholder(line) else None
         if found:
             yield context.finding(
                 "placeholder",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from hansei.lint import blame_words
 from hansei.lint.context import LintContext
@@ -11,6 +12,7 @@ from hansei.lint.findings import Finding, Severity
 from hansei.lint.registry import rule
 
 
+@lru_cache(maxsize=16)
 def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
     words = [re.escape(word) for word in (*blame_words.JAPANESE_WORDS, *extra)]
     english = [rf"\b{re.escape(word)}\b" for word in blame_words.ENGLISH_WORDS]
@@ -24,6 +26,33 @@ def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
             ]
         ),
         re.IGNORECASE,
+    )
+
+
+# Every pattern above contains one of these: lines without any are not searched.
+_CUES = (
+    "ミス",
+    "不注意",
+    "せい",
+    "怠",
+    "うっかり",
+    "不手際",
+    "気が緩",
+    "能力不足",
+    "さん",
+    "氏",
+    "君",
+    "くん",
+    "@",
+)
+
+
+def _may_blame(line: str, extra: tuple[str, ...]) -> bool:
+    lowered = line.lower()
+    return (
+        any(cue in line for cue in _CUES)
+        or any(word in lowered for word in blame_words.ENGLISH_WORDS)
+        or any(word in line for word in extra)
     )
 
 
@@ -44,7 +73,11 @@ def blame_language(context: LintContext) -> Iterator[Finding]:
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        found = None if in_fence else pattern.search(line)
+        found = (
+            None
+            if in_fence or not _may_blame(line, context.extra_blame_words)
+            else (pattern.search(line))
+        )
         if found:
             yield context.finding(
                 "blame-language",
