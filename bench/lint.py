@@ -30,10 +30,10 @@ def main() -> None:
     documents = [f"{texts[i % len(texts)]}\n<!-- {i} -->\n" for i in range(args.documents)]
     size = sum(len(text.encode("utf-8")) for text in documents) / len(documents)
     print(f"documents: {len(documents):,} (mean {size / 1024:.1f} KiB)")
-    named = [(f"doc-{i}.md", text) for i, text in enumerate(documents)]
+    named = [(f"doc-{i}.md", text, LintOptions()) for i, text in enumerate(documents)]
     for label, workers in (("one process", 1), (f"{os.cpu_count()} processes", None)):
         start = time.perf_counter()
-        findings = len(lint_texts(named, LintOptions(), workers=workers))
+        findings = len(lint_texts(named, workers=workers))
         elapsed = time.perf_counter() - start
         rate = len(documents) / elapsed
         print(

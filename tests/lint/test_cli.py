@@ -108,3 +108,42 @@ def test_the_pre_commit_hook_runs_hansei_lint_on_markdown() -> None:
     assert "entry: hansei lint" in hook
     assert "types: [markdown]" in hook
     assert "hansei lint --format github" in (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+
+
+def test_settings_are_found_upward_and_flags_add_to_them(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.hansei]\nmin_whys = 6\ndisable = ["missing-due"]\nblame_words = ["凍結"]\n',
+        encoding="utf-8",
+    )
+    text = WALK.replace("| @ksato | 2025-01-20 | ✅ Done |", "| @ksato |  | ✅ Done |")
+    path = _write(tmp_path, "team/2025/pm.md", text)
+    result = CliRunner().invoke(app, ["lint", "--format", "json", str(path)])
+    assert {row["code"] for row in json.loads(result.stdout)} == {"too-few-whys", "blame-language"}
+    (tmp_path / "team" / "hansei.toml").write_text("min_whys = 5\n", encoding="utf-8")
+    nearer = CliRunner().invoke(app, ["lint", "--format", "json", str(path), "--min-whys", "5"])
+    assert {row["code"] for row in json.loads(nearer.stdout)} == {"missing-due"}
+
+
+def test_service_slo_targets_and_timezone_from_settings(tmp_path: Path) -> None:
+    (tmp_path / "hansei.toml").write_text(
+        'timezone = "UTC"\n[slo]\ntarget = 0.99\n[slo.services."Walk API"]\ntarget = 0.999\n',
+        encoding="utf-8",
+    )
+    text = (
+        "# ポストモーテム: x\n\n- **検知**: 2025-01-16 03:05\n- **復旧**: 2025-01-16 03:35\n"
+        "- **影響を受けたサービス**: Walk API\n"
+        "- **Error Budget 消費**: 30分のダウンタイム = 0.07%（Error Budget の 50%）\n"
+    )
+    path = _write(tmp_path, "pm.md", text)
+    rows = json.loads(CliRunner().invoke(app, ["lint", "--format", "json", str(path)]).stdout)
+    # 0.07% of the window is right whatever the target; the document's times are UTC.
+    assert "budget-mismatch" not in {row["code"] for row in rows}
+
+
+def test_a_bad_settings_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "hansei.toml").write_text("min_whys = 0\n", encoding="utf-8")
+    path = _write(tmp_path, "pm.md", WALK)
+    result = CliRunner().invoke(app, ["lint", str(path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'hansei.toml'}:" in result.stderr
+    assert "(min_whys)" in result.stderr

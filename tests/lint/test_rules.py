@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hansei.lint import RULES, lint_text
+from hansei.lint import RULES, LintOptions, lint_text, lint_texts
 from tests.conftest import EXAMPLES, example_paths
 
 WALK = (EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").read_text(encoding="utf-8")
@@ -146,7 +146,8 @@ def test_messages_are_in_the_documents_language() -> None:
 
 def test_disabled_rules_are_not_run() -> None:
     text = WALK.replace("**著者**: @ksato", "**著者**: [担当者名]")
-    assert lint_text(text, disabled=["placeholder", "missing-field"]) == []
+    options = LintOptions(disable=("placeholder", "missing-field"))
+    assert lint_text(text, options=options) == []
 
 
 def test_every_rule_is_exercised_here() -> None:
@@ -155,13 +156,15 @@ def test_every_rule_is_exercised_here() -> None:
 
 
 def test_many_documents_on_all_cores_give_the_same_findings_in_order() -> None:
-    from hansei.lint import LintOptions, lint_texts
-
     documents = [
-        (f"doc-{i}.md", WALK.replace("**著者**: @ksato", "**著者**:") if i % 3 else WALK)
+        (
+            f"doc-{i}.md",
+            WALK.replace("**著者**: @ksato", "**著者**:") if i % 3 else WALK,
+            LintOptions(),
+        )
         for i in range(40)
     ]
-    serial = lint_texts(documents, LintOptions(), workers=1)
-    parallel = lint_texts(documents, LintOptions(), workers=2)
+    serial = lint_texts(documents, workers=1)
+    parallel = lint_texts(documents, workers=2)
     assert parallel == serial
     assert [f.file for f in serial] == [f"doc-{i}.md" for i in range(40) if i % 3]

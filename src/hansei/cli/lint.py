@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from hansei.cli.documents import read_text
+from hansei.cli.lint_config import forget_settings, options_for
 from hansei.cli.output import error_console
 from hansei.errors import DocumentError
 from hansei.lint import RULES, Finding, LintOptions, Severity, lint_texts
@@ -49,6 +50,19 @@ def _explain(code: str) -> None:
     typer.echo(f"How to fix: {rule.fix}")
 
 
+def _with_flags(
+    options: LintOptions, disable: list[str], blame_words: list[str], min_whys: int | None
+) -> LintOptions:
+    """The settings file's options, with what the command line adds or overrides."""
+    return options.model_copy(
+        update={
+            "disable": (*options.disable, *disable),
+            "blame_words": (*options.blame_words, *blame_words),
+            "min_whys": min_whys if min_whys is not None else options.min_whys,
+        }
+    )
+
+
 def lint(
     paths: Annotated[
         list[str] | None, typer.Argument(help="Files, folders (searched for *.md) or globs.")
@@ -65,12 +79,18 @@ def lint(
     blame_word: Annotated[
         list[str] | None, typer.Option(help="Another blaming word to flag; repeat for more.")
     ] = None,
-    min_whys: Annotated[int, typer.Option(min=1, help="Whys a postmortem needs.")] = 5,
+    min_whys: Annotated[
+        int | None, typer.Option(min=1, help="Whys a postmortem needs (default 5).")
+    ] = None,
     rules_doc: Annotated[
         bool, typer.Option("--rules-doc", help="Print the rule reference (docs/lint.md).")
     ] = False,
 ) -> None:
-    """Check postmortems: exit 0 when clean, 1 when any error-level finding, 2 on usage errors."""
+    """Check postmortems: exit 0 when clean, 1 when any error-level finding, 2 on usage errors.
+
+    Settings come from hansei.toml or [tool.hansei] in pyproject.toml, found upward from
+    each file (docs/lint.md); the options here add to them.
+    """
     if rules_doc:
         typer.echo(rules_reference(), nl=False)
         return
@@ -82,20 +102,23 @@ def lint(
     for code in disable or []:
         if code not in RULES:
             raise typer.BadParameter(f"unknown rule {code!r}", param_hint="--disable")
+    forget_settings()
     findings: list[Finding] = []
-    documents: list[tuple[str, str]] = []
+    documents: list[tuple[str, str, LintOptions]] = []
     for path in _markdown_files(paths):
         try:
-            documents.append((str(path), read_text(path)))
+            text = read_text(path)
+            options = _with_flags(options_for(path), disable or [], blame_word or [], min_whys)
         except DocumentError as error:
+            if error.source and error.source != str(path):
+                # A settings file that cannot be used stops the run.
+                error_console().print(str(error), markup=False)
+                raise typer.Exit(2) from error
             line = error.line or 1
             findings.append(Finding(line, "parse-error", Severity.error, error.message, str(path)))
-    options = LintOptions(
-        disabled=tuple(disable or ()),
-        min_whys=min_whys,
-        extra_blame_words=tuple(blame_word or ()),
-    )
-    findings.extend(lint_texts(documents, options))
+            continue
+        documents.append((str(path), text, options))
+    findings.extend(lint_texts(documents))
     if output_format == LintFormat.json:
         typer.echo(as_json(findings), nl=False)
     elif output_format == LintFormat.sarif:

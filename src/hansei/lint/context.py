@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from hansei.lint.findings import Finding, Severity
+from hansei.lint.options import LintOptions
 from hansei.markdown import ParseResult
 from hansei.metrics import Metrics, compute_metrics
 from hansei.model import Language, Postmortem
@@ -15,9 +16,15 @@ from hansei.model import Language, Postmortem
 class LintContext:
     result: ParseResult
     text: str
-    slo_target: float | None = None
-    min_whys: int = 5
-    extra_blame_words: tuple[str, ...] = field(default_factory=tuple)
+    options: LintOptions = field(default_factory=LintOptions)
+
+    @property
+    def min_whys(self) -> int:
+        return self.options.min_whys
+
+    @property
+    def extra_blame_words(self) -> tuple[str, ...]:
+        return self.options.blame_words
 
     @property
     def postmortem(self) -> Postmortem:
@@ -25,8 +32,9 @@ class LintContext:
 
     @cached_property
     def metrics(self) -> Metrics:
-        target = self.postmortem.slo.target or self.slo_target
-        return compute_metrics(self.postmortem, slo_target=target)
+        pm = self.postmortem
+        target = pm.slo.target or self.options.target_for(pm.impact.services)
+        return compute_metrics(pm, slo_target=target)
 
     @cached_property
     def lines(self) -> list[str]:

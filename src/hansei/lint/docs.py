@@ -16,6 +16,18 @@ def rules_reference() -> str:
         "`--format sarif` SARIF 2.1.0 for code scanning, `--format github` workflow "
         "annotations; "
         "`--disable CODE` turns a rule off; `--explain CODE` prints a rule's entry below.\n",
+        "Settings come from `hansei.toml`, or `[tool.hansei]` in `pyproject.toml`, in the "
+        "file's folder or the nearest one above it; the command's options add to them:\n\n"
+        "```toml\n"
+        'timezone = "Asia/Tokyo"        # for documents that name none\n'
+        'disable = ["too-few-whys"]     # rules turned off\n'
+        "min_whys = 5\n"
+        'blame_words = ["戦犯"]         # more blaming words to flag\n\n'
+        "[slo]\n"
+        "target = 0.999                 # for documents that state none\n"
+        '[slo.services."Walk API"]\n'
+        "target = 0.9995                # for documents about this service\n"
+        "```\n",
         "| code | severity | checks |\n| --- | --- | --- |\n"
         + "".join(
             f"| [`{rule.code}`](#{rule.code}) | {rule.severity.value} | {rule.summary} |\n"

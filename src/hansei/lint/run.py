@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 
 from hansei.errors import DocumentError
 from hansei.lint import (  # noqa: F401  (importing the rule modules registers their rules)
@@ -18,43 +16,23 @@ from hansei.lint import (  # noqa: F401  (importing the rule modules registers t
 )
 from hansei.lint.context import LintContext
 from hansei.lint.findings import Finding, Severity
+from hansei.lint.options import LintOptions
 from hansei.lint.registry import RULES
 from hansei.markdown import parse_markdown
 
 
-@dataclass(frozen=True)
-class LintOptions:
-    disabled: tuple[str, ...] = ()
-    slo_target: float | None = None
-    min_whys: int = 5
-    extra_blame_words: tuple[str, ...] = ()
-
-
-def lint_text(
-    text: str,
-    *,
-    source: str = "",
-    disabled: Iterable[str] = (),
-    slo_target: float | None = None,
-    min_whys: int = 5,
-    extra_blame_words: tuple[str, ...] = (),
-) -> list[Finding]:
+def lint_text(text: str, *, source: str = "", options: LintOptions | None = None) -> list[Finding]:
     """The findings for one Markdown document, in line order.
 
     A text that is no postmortem at all is one error finding, not an exception.
     """
+    options = options or LintOptions()
     try:
-        result = parse_markdown(text, source=source or None)
+        result = parse_markdown(text, source=source or None, default_timezone=options.timezone)
     except DocumentError as error:
         return [Finding(error.line or 1, "parse-error", Severity.error, error.message, source)]
-    context = LintContext(
-        result,
-        text,
-        slo_target=slo_target,
-        min_whys=min_whys,
-        extra_blame_words=extra_blame_words,
-    )
-    skipped = set(disabled)
+    context = LintContext(result, text, options)
+    skipped = set(options.disabled)
     findings = [
         finding.with_file(source)
         for code, rule in RULES.items()
@@ -66,29 +44,20 @@ def lint_text(
 
 def _lint_one(item: tuple[str, str, LintOptions]) -> list[Finding]:
     source, text, options = item
-    return lint_text(
-        text,
-        source=source,
-        disabled=options.disabled,
-        slo_target=options.slo_target,
-        min_whys=options.min_whys,
-        extra_blame_words=options.extra_blame_words,
-    )
+    return lint_text(text, source=source, options=options)
 
 
 def lint_texts(
-    documents: list[tuple[str, str]], options: LintOptions, *, workers: int | None = None
+    documents: list[tuple[str, str, LintOptions]], *, workers: int | None = None
 ) -> list[Finding]:
-    """Findings for many (source, text) documents, in order; on all cores when there are many."""
-    items = [(source, text, options) for source, text in documents]
+    """Findings for many (source, text, options), in order; on all cores when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(items) < _PARALLEL_FROM:
-        return [finding for item in items for finding in _lint_one(item)]
-    chunk = max(1, len(items) // (workers * 4))
+    if workers <= 1 or len(documents) < _PARALLEL_FROM:
+        return [finding for item in documents for finding in _lint_one(item)]
+    chunk = max(1, len(documents) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [
-            found for findings in pool.map(_lint_one, items, chunksize=chunk) for found in findings
-        ]
+        results = pool.map(_lint_one, documents, chunksize=chunk)
+        return [finding for findings in results for finding in findings]
 
 
 # Below this many documents, starting processes costs more than it saves.

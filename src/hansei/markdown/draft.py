@@ -32,8 +32,9 @@ class RawValues:
 class Draft:
     """The model as a plain dict being filled in, with the line of every value."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, default_timezone: str) -> None:
         self.text = text
+        self.default_timezone = default_timezone
         self.source_lines = text.split("\n")
         self.data: dict[str, Any] = {}
         self.lines: dict[str, int] = {}

@@ -39,7 +39,7 @@ from hansei.markdown.sections import HEADER, Chunk, split_sections
 from hansei.markdown.stated import drop_computed_figures
 from hansei.markdown.values import is_placeholder
 from hansei.markdown.vocabulary import normalise
-from hansei.model import Language, Postmortem
+from hansei.model import DEFAULT_TIMEZONE, Language, Postmortem
 
 __all__ = ["Diagnostic", "ParseResult", "parse_markdown"]
 
@@ -74,13 +74,18 @@ class ParseResult:
         return nearest_line(self.lines, path)
 
 
-def parse_markdown(text: str, *, source: str | None = None) -> ParseResult:
-    """Read a postmortem; DocumentError (with `source` and the line) if it is none."""
+def parse_markdown(
+    text: str, *, source: str | None = None, default_timezone: str | None = None
+) -> ParseResult:
+    """Read a postmortem; DocumentError (with `source` and the line) if it is none.
+
+    `default_timezone` is the team's, for a document that names none (else Asia/Tokyo).
+    """
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not normalised.strip():
         raise DocumentError("the document is empty", line=1, source=source)
     try:
-        return _read(Draft(normalised))
+        return _read(Draft(normalised, default_timezone=default_timezone or DEFAULT_TIMEZONE))
     except DocumentError as error:
         raise error.with_source(source) if source else error from None
 

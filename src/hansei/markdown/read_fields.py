@@ -81,7 +81,9 @@ _WORD_FIELDS = frozenset({"status", "severity", "data_loss"})
 
 def interpret_fields(draft: Draft) -> None:
     fields = {**draft.raw.summary_fields, **draft.raw.fields}
-    timezone = DEFAULT_TIMEZONE
+    timezone = draft.default_timezone
+    if timezone != DEFAULT_TIMEZONE:
+        draft.data["timezone"] = timezone
     if "timezone" in fields:
         value, line = fields["timezone"]
         named = timezone_name(value)

@@ -1,0 +1,57 @@
+"""What a team can set for lint, in hansei.toml or [tool.hansei] of pyproject.toml.
+
+timezone = "Asia/Tokyo"        # for documents that name none
+disable = ["too-few-whys"]     # rules turned off
+min_whys = 5
+blame_words = ["戦犯"]         # more blaming words to flag
+
+[slo]
+target = 0.999                 # for documents that state none
+[slo.services."Walk API"]
+target = 0.9995                # for documents about this service
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hansei.config import known_timezone
+
+
+class ServiceSlo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target: float = Field(gt=0, lt=1)
+
+
+class SloSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target: float | None = Field(default=None, gt=0, lt=1)
+    services: dict[str, ServiceSlo] = Field(default_factory=dict)
+
+
+class LintOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timezone: str | None = None
+    disable: tuple[str, ...] = ()
+    min_whys: int = Field(default=5, ge=1)
+    blame_words: tuple[str, ...] = ()
+    slo: SloSettings = Field(default_factory=SloSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        return None if value is None else known_timezone(value)
+
+    @property
+    def disabled(self) -> tuple[str, ...]:
+        return self.disable
+
+    def target_for(self, services: list[str]) -> float | None:
+        """The team's SLO target for a document about these services."""
+        for service in services:
+            if service in self.slo.services:
+                return self.slo.services[service].target
+        return self.slo.target
