@@ -62,7 +62,8 @@ def _may_blame(line: str, extra: tuple[str, ...]) -> bool:
     summary="A sentence blames a person instead of describing what the system allowed.",
     explanation="Blameless postmortems name the conditions that let an error happen, not the "
     "person who made it: people stop reporting when they are blamed. The words are listed "
-    "in hansei/lint/blame_words.py; `blame_words` in the settings or `--blame-word` add a team's own.",
+    "in hansei/lint/blame_words.py; `blame_words` in the settings or `--blame-word` "
+    "add a team's own.",
     fix="Rewrite as what the process or system allowed: 「@sato のミス」→「手順に確認が"
     "なく、誤った設定が適用できた」; 'careless deploy' → 'the deploy had no canary'.",
 )
