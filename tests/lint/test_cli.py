@@ -147,3 +147,26 @@ def test_a_bad_settings_file_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{tmp_path / 'hansei.toml'}:" in result.stderr
     assert "(min_whys)" in result.stderr
+
+
+def test_fix_rewrites_wrong_and_missing_figures_only_once(tmp_path: Path) -> None:
+    broken = (
+        WALK.replace("- **ダウンタイム**: 35分", "- **ダウンタイム**: 20分")
+        .replace(
+            "- **MTTR (Mean Time To Resolve)**: 30分",
+            "- **MTTR (Mean Time To Resolve)**: [例: 5分]",
+        )
+        .replace("**著者**: @ksato", "**著者**: [担当者名]")
+    ).replace("\n", "\r\n")
+    path = tmp_path / "pm.md"
+    path.write_bytes(broken.encode("utf-8"))
+    first = CliRunner().invoke(app, ["lint", "--fix", str(path)])
+    assert first.exit_code == 0
+    line = WALK.split("\n").index("- **ダウンタイム**: 35分") + 1
+    assert f"{path}:{line}: fixed '20分' → '35分'" in first.stderr
+    fixed = path.read_bytes().decode("utf-8")
+    # The figures are back; the placeholder the author must fill is left alone, CRLF kept.
+    assert fixed == WALK.replace("**著者**: @ksato", "**著者**: [担当者名]").replace("\n", "\r\n")
+    second = CliRunner().invoke(app, ["lint", "--fix", str(path)])
+    assert "fixed" not in second.stderr
+    assert path.read_bytes().decode("utf-8") == fixed

@@ -15,6 +15,7 @@ from hansei.cli.output import error_console
 from hansei.errors import DocumentError
 from hansei.lint import RULES, Finding, LintOptions, Severity, lint_texts
 from hansei.lint.docs import rules_reference
+from hansei.lint.fix import fix_text
 from hansei.lint.formats import as_github, as_json, as_sarif, as_text
 
 
@@ -50,6 +51,24 @@ def _explain(code: str) -> None:
     typer.echo(f"How to fix: {rule.fix}")
 
 
+def _fixed(path: Path, text: str, options: LintOptions) -> str:
+    """Apply --fix to one file, say what changed, and return the text to lint."""
+    fixed, changes = fix_text(text, options)
+    if not changes:
+        return text
+    try:
+        path.write_bytes(fixed.encode("utf-8"))
+    except OSError as error:
+        error_console().print(f"{path}: cannot write: {error.strerror or error}", markup=False)
+        raise typer.Exit(2) from error
+    console = error_console()
+    for change in changes:
+        console.print(
+            f"{path}:{change.line}: fixed {change.before!r} → {change.after!r}", markup=False
+        )
+    return fixed
+
+
 def _with_flags(
     options: LintOptions, disable: list[str], blame_words: list[str], min_whys: int | None
 ) -> LintOptions:
@@ -82,6 +101,12 @@ def lint(
     min_whys: Annotated[
         int | None, typer.Option(min=1, help="Whys a postmortem needs (default 5).")
     ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix", help="Rewrite computable figures that are wrong or missing, then lint."
+        ),
+    ] = False,
     rules_doc: Annotated[
         bool, typer.Option("--rules-doc", help="Print the rule reference (docs/lint.md).")
     ] = False,
@@ -117,6 +142,8 @@ def lint(
             line = error.line or 1
             findings.append(Finding(line, "parse-error", Severity.error, error.message, str(path)))
             continue
+        if fix:
+            text = _fixed(path, text, options)
         documents.append((str(path), text, options))
     findings.extend(lint_texts(documents))
     if output_format == LintFormat.json:

@@ -14,7 +14,9 @@ def rules_reference() -> str:
         "It exits 0 when clean, 1 when any finding is an error, 2 on usage errors. "
         "`--format json` prints `[{file, line, code, severity, message}]`, "
         "`--format sarif` SARIF 2.1.0 for code scanning, `--format github` workflow "
-        "annotations; "
+        "annotations; `--fix` rewrites the figures hansei computes (downtime, the SLO "
+        "lines, MTTD … MTTF) where they are wrong or missing, prints each change, and "
+        "touches nothing else (a second `--fix` changes nothing); "
         "`--disable CODE` turns a rule off; `--explain CODE` prints a rule's entry below.\n",
         "Settings come from `hansei.toml`, or `[tool.hansei]` in `pyproject.toml`, in the "
         "file's folder or the nearest one above it; the command's options add to them:\n\n"

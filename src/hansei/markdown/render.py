@@ -66,6 +66,24 @@ def render_markdown(postmortem: Postmortem, *, language: Language | None = None)
     return _environment().get_template("postmortem.md.j2").render(**context)
 
 
+FIGURE_LINES = (
+    "downtime",
+    "availability",
+    "budget_consumed",
+    "budget_remaining",
+    "ttd",
+    "ttm",
+    "ttr",
+    "ttf",
+)
+
+
+def figure_values(postmortem: Postmortem) -> dict[str, str]:
+    """What the renderer writes after each figure's label (`35分`, `99.919% (目標: 99.9%)` …)."""
+    context = _context(postmortem)
+    return {key: context[key] for key in FIGURE_LINES}
+
+
 def _cell(text: str | None) -> str:
     return "" if text is None else text.replace("|", "\\|")
 
