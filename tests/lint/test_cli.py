@@ -170,3 +170,25 @@ def test_fix_rewrites_wrong_and_missing_figures_only_once(tmp_path: Path) -> Non
     second = CliRunner().invoke(app, ["lint", "--fix", str(path)])
     assert "fixed" not in second.stderr
     assert path.read_bytes().decode("utf-8") == fixed
+
+
+def test_a_services_slo_from_settings_judges_typed_budget_figures(tmp_path: Path) -> None:
+    (tmp_path / "hansei.toml").write_text(
+        '[slo]\ntarget = 0.99\n[slo.services."Walk API"]\ntarget = 0.999\nwindow_days = 28\n',
+        encoding="utf-8",
+    )
+    # 30 min of 28 days at 99.9%: 0.07% of the window, remaining 0.1 − 0.07 = 0.03%.
+    text = (
+        "# ポストモーテム: x\n\n- **検知**: 2025-01-16 12:05\n- **復旧**: 2025-01-16 12:35\n"
+        "- **影響を受けたサービス**: {service}\n- **残りError Budget**: 0.03% / 0.1%\n"
+    )
+    walk = _write(tmp_path, "walk.md", text.format(service="Walk API"))
+    other = _write(tmp_path, "other.md", text.format(service="Search API"))
+    codes = {
+        Path(row["file"]).name: row["code"]
+        for row in json.loads(
+            CliRunner().invoke(app, ["lint", "--format", "json", str(walk), str(other)]).stdout
+        )
+        if row["code"] == "budget-mismatch"
+    }
+    assert codes == {"other.md": "budget-mismatch"}  # at 99%, 0.93% would be left

@@ -33,7 +33,11 @@ class LintContext:
     @cached_property
     def metrics(self) -> Metrics:
         pm = self.postmortem
-        target = pm.slo.target or self.options.target_for(pm.impact.services)
+        if pm.slo.target is not None:
+            return compute_metrics(pm)  # the document states its own SLO
+        target, window = self.options.slo_for(pm.impact.services)
+        if window is not None:
+            pm = pm.model_copy(update={"slo": pm.slo.model_copy(update={"window_days": window})})
         return compute_metrics(pm, slo_target=target)
 
     @cached_property

@@ -27,8 +27,10 @@ def rules_reference() -> str:
         'blame_words = ["戦犯"]         # more blaming words to flag\n\n'
         "[slo]\n"
         "target = 0.999                 # for documents that state none\n"
+        "window_days = 30\n"
         '[slo.services."Walk API"]\n'
         "target = 0.9995                # for documents about this service\n"
+        "window_days = 28\n"
         "```\n",
         "| code | severity | checks |\n| --- | --- | --- |\n"
         + "".join(

@@ -22,12 +22,14 @@ class ServiceSlo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     target: float = Field(gt=0, lt=1)
+    window_days: int | None = Field(default=None, gt=0)
 
 
 class SloSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     target: float | None = Field(default=None, gt=0, lt=1)
+    window_days: int | None = Field(default=None, gt=0)
     services: dict[str, ServiceSlo] = Field(default_factory=dict)
 
 
@@ -49,9 +51,10 @@ class LintOptions(BaseModel):
     def disabled(self) -> tuple[str, ...]:
         return self.disable
 
-    def target_for(self, services: list[str]) -> float | None:
-        """The team's SLO target for a document about these services."""
+    def slo_for(self, services: list[str]) -> tuple[float | None, int | None]:
+        """The team's SLO target and window for a document about these services."""
         for service in services:
             if service in self.slo.services:
-                return self.slo.services[service].target
-        return self.slo.target
+                chosen = self.slo.services[service]
+                return chosen.target, chosen.window_days or self.slo.window_days
+        return self.slo.target, self.slo.window_days
