@@ -14,7 +14,7 @@ from hansei.cli.lint_config import forget_settings, options_for
 from hansei.cli.output import error_console
 from hansei.errors import DocumentError
 from hansei.lint import RULES, Finding, LintOptions, Severity, lint_texts
-from hansei.lint.docs import rules_reference
+from hansei.lint.docs import reference_pages
 from hansei.lint.fix import fix_text
 from hansei.lint.formats import as_github, as_json, as_sarif, as_text
 
@@ -108,16 +108,19 @@ def lint(
         ),
     ] = False,
     rules_doc: Annotated[
-        bool, typer.Option("--rules-doc", help="Print the rule reference (docs/lint.md).")
-    ] = False,
+        Path | None,
+        typer.Option("--rules-doc", help="Write the rule reference pages into this folder."),
+    ] = None,
 ) -> None:
     """Check postmortems: exit 0 when clean, 1 when any error-level finding, 2 on usage errors.
 
     Settings come from hansei.toml or [tool.hansei] in pyproject.toml, found upward from
-    each file (docs/lint.md); the options here add to them.
+    each file (docs/lint/README.md); the options here add to them.
     """
-    if rules_doc:
-        typer.echo(rules_reference(), nl=False)
+    if rules_doc is not None:
+        rules_doc.mkdir(parents=True, exist_ok=True)
+        for name, page in reference_pages().items():
+            (rules_doc / name).write_text(page, encoding="utf-8")
         return
     if explain is not None:
         _explain(explain)

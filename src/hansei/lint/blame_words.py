@@ -1,4 +1,4 @@
-"""The words and phrasings of blame, as data (docs/lint.md, blame-language).
+"""The words and phrasings of blame, as data (docs/lint/blame-language.md).
 
 Blameless wording names what the system or the process allowed ("レビューで見落とされた",
 "the process allowed …", "ヒューマンエラーを防ぐ仕組み"); these lists name a person or a

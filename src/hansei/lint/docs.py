@@ -1,4 +1,4 @@
-"""The rule reference, written from the registry (docs/lint.md is this text)."""
+"""The rule reference, written from the registry: docs/lint/README.md and a page per rule."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from hansei.lint.registry import RULES
 def rules_reference() -> str:
     parts = [
         "# Lint rules\n",
-        "Generated from the rule registry by `hansei lint --rules-doc > docs/lint.md`; "
-        "a test fails when this page and the registry disagree.\n",
+        "Generated from the rule registry by `hansei lint --rules-doc docs/lint`; "
+        "a test fails when these pages and the registry disagree.\n",
         "`hansei lint PATH…` checks files, folders (`*.md`, recursively) and globs. "
         "It exits 0 when clean, 1 when any finding is an error, 2 on usage errors. "
         "`--format json` prints `[{file, line, code, severity, message}]`, "
@@ -34,13 +34,25 @@ def rules_reference() -> str:
         "```\n",
         "| code | severity | checks |\n| --- | --- | --- |\n"
         + "".join(
-            f"| [`{rule.code}`](#{rule.code}) | {rule.severity.value} | {rule.summary} |\n"
+            f"| [`{rule.code}`]({rule.code}.md) | {rule.severity.value} | {rule.summary} |\n"
             for rule in sorted(RULES.values(), key=lambda r: r.code)
         ),
     ]
-    for rule in sorted(RULES.values(), key=lambda r: r.code):
-        parts.append(
-            f"## {rule.code}\n\nSeverity: {rule.severity.value}.\n\n{rule.summary}\n\n"
-            f"{rule.explanation}\n\n**Fix:** {rule.fix}\n"
-        )
     return "\n".join(parts)
+
+
+def rule_page(code: str) -> str:
+    """The page of one rule (docs/lint/<code>.md)."""
+    rule = RULES[code]
+    return (
+        f"# {rule.code}\n\nSeverity: {rule.severity.value}.\n\n{rule.summary}\n\n"
+        f"{rule.explanation}\n\n**Fix:** {rule.fix}\n\n"
+        f"`hansei lint --explain {rule.code}` prints this; [all rules](README.md).\n"
+    )
+
+
+def reference_pages() -> dict[str, str]:
+    """docs/lint/: the index (README.md) and a page per rule, by file name."""
+    pages = {"README.md": rules_reference()}
+    pages.update({f"{code}.md": rule_page(code) for code in sorted(RULES)})
+    return pages
