@@ -115,6 +115,15 @@ NEAR_MISSES = [
         "- 📚 ヒューマンエラーを防ぐ仕組みが必要",
     ),
     ("time-order", "| 13:30 | インシデントクローズ |", "| 00:30 | インシデントクローズ |"),
+    ("missing-field", "**著者**: @ksato", "著者：@ksato"),
+    ("missing-owner", "| @ksato | 2025-01-20 | ✅ Done |", "| 佐藤 | 2025-01-20 | ✅ Done |"),
+    ("missing-due", "| @ksato | 2025-01-20 | ✅ Done |", "| @ksato | 1/20 | ✅ Done |"),
+    (
+        "bad-timestamp",
+        "- **対応開始**: 2025-01-16 12:08:00 JST",
+        "- **対応開始**: 2025年1月16日(木) 12時08分",
+    ),
+    ("unknown-status", "| @ksato | 2025-01-20 | ✅ Done |", "| @ksato | 2025-01-20 | 対応中 |"),
 ]
 
 
@@ -153,6 +162,7 @@ def test_disabled_rules_are_not_run() -> None:
 def test_every_rule_is_exercised_here() -> None:
     # too-few-whys has its own test above: it is reported at the section, not a line.
     assert {code for code, _, _ in TRIGGERS} | {"too-few-whys"} == set(RULES)
+    assert {code for code, _, _ in NEAR_MISSES} | {"too-few-whys"} == set(RULES)
 
 
 def test_many_documents_on_all_cores_give_the_same_findings_in_order() -> None:
