@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import glob
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.text import Text
 
 from hansei.cli.documents import read_text
 from hansei.cli.lint_config import forget_settings, options_for
@@ -67,6 +70,18 @@ def _fixed(path: Path, text: str, options: LintOptions) -> str:
             f"{path}:{change.line}: fixed {change.before!r} → {change.after!r}", markup=False
         )
     return fixed
+
+
+def _print_coloured(findings: list[Finding]) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    for found in findings:
+        line = Text()
+        line.append(f"{found.file}:{found.line}:", style="bold")
+        colour = "red" if found.severity == Severity.error else "yellow"
+        line.append(f" {found.severity.value}", style=colour)
+        line.append(f" {found.code}", style="cyan")
+        line.append(f" {found.message}")
+        console.print(line)
 
 
 def _with_flags(
@@ -156,6 +171,8 @@ def lint(
         typer.echo(as_sarif(findings, described), nl=False)
     elif output_format == LintFormat.github:
         typer.echo(as_github(findings), nl=False)
+    elif sys.stdout.isatty():
+        _print_coloured(findings)
     else:
         typer.echo(as_text(findings), nl=False)
         errors = sum(finding.severity == Severity.error for finding in findings)

@@ -61,9 +61,11 @@ def _may_blame(line: str, extra: tuple[str, ...]) -> bool:
     Severity.warning,
     summary="A sentence blames a person instead of describing what the system allowed.",
     explanation="Blameless postmortems name the conditions that let an error happen, not the "
-    "person who made it: people stop reporting when they are blamed. The words are listed "
-    "in hansei/lint/blame_words.py; `blame_words` in the settings or `--blame-word` "
-    "add a team's own.",
+    "person who made it: people stop reporting when they are blamed. Flagged: a person "
+    "(@handle, or a name with さん / 氏 / 君) as the subject of a mistake or cause, and these "
+    f"words: {', '.join(blame_words.JAPANESE_WORDS)}; {', '.join(blame_words.ENGLISH_WORDS)}. "
+    "The lists live in hansei/lint/blame_words.py; `blame_words` in the settings or "
+    "`--blame-word` add a team's own.",
     fix="Rewrite as what the process or system allowed: 「@sato のミス」→「手順に確認が"
     "なく、誤った設定が適用できた」; 'careless deploy' → 'the deploy had no canary'.",
 )
