@@ -133,6 +133,27 @@ def test_near_miss_is_not_reported(code: str, old: str, new: str) -> None:
     assert code not in _codes(WALK.replace(old, new, 1))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "blames"),
+    [
+        ("鈴木さんが手順書を読まずにジョブを実行したことが原因である。", True),
+        ("@suzuki がコマンドを誤って実行した。", True),
+        ("田中さんの確認不足が原因だった。", True),
+        ("Dave caused the outage by running the wrong script.", True),
+        ("@sato が原因を特定し、設定を戻した。", False),
+        ("@mori がキャッシュキーの誤りを特定し、設定を戻した。", False),
+        ("@tanaka が設定をロールバックし、迅速に復旧させた。", False),
+        ("手順にミスを検出する工程がなかった。", False),
+        ("The deploy caused the outage because the canary stage was off.", False),
+    ],
+)
+def test_a_person_as_the_cause(sentence: str, blames: bool) -> None:
+    text = WALK.replace(
+        "- ❌ カナリアデプロイを実施しておらず、全 Pod に一度に影響が広がった", f"- ❌ {sentence}"
+    )
+    assert ("blame-language" in _codes(text)) == blames
+
+
 def test_english_blame_and_blameless_wording() -> None:
     blaming = SEARCH.replace(
         "- ❌ The reindex job had no time-window guard",

@@ -43,6 +43,15 @@ def test_rows_with_their_own_date() -> None:
     ]
 
 
+def test_a_small_step_back_is_a_row_out_of_order_not_the_next_day() -> None:
+    assert resolve_all(["09:45", "09:30", "22:00", "08:00"]) == [
+        "2025-03-02 09:45",
+        "2025-03-02 09:30",
+        "2025-03-02 22:00",
+        "2025-03-03 08:00",
+    ]
+
+
 def test_equal_times_stay_on_the_same_day() -> None:
     assert resolve_all(["12:00", "12:00"]) == ["2025-03-02 12:00", "2025-03-02 12:00"]
 
@@ -63,8 +72,10 @@ def test_placeholder_time_is_missing() -> None:
         (jst(2025, 3, 2, 23, 40), None, "2025-03-02 23:40"),
         (jst(2025, 3, 3, 0, 6), jst(2025, 3, 2, 23, 52), "00:06"),
         (jst(2025, 3, 5, 16, 30), jst(2025, 3, 3, 0, 47), "03-05 16:30"),
-        # Earlier than the row before on the same day: the date must be written.
-        (jst(2025, 3, 2, 9, 0), jst(2025, 3, 2, 10, 0), "03-02 09:00"),
+        # A little earlier than the row before: the same day, out of order.
+        (jst(2025, 3, 2, 9, 0), jst(2025, 3, 2, 10, 0), "09:00"),
+        # A little earlier, but on the next day: the date must be written.
+        (jst(2025, 3, 3, 9, 0), jst(2025, 3, 2, 10, 0), "03-03 09:00"),
         (jst(2026, 1, 1, 9, 0), jst(2025, 12, 30, 10, 0), "2026-01-01 09:00"),
         (jst(2025, 3, 2, 23, 40, 15), jst(2025, 3, 2, 23, 40), "23:40:15"),
     ],

@@ -44,6 +44,7 @@ _CUES = (
     "君",
     "くん",
     "@",
+    "caused",
 )
 
 
@@ -62,7 +63,8 @@ def _may_blame(line: str, extra: tuple[str, ...]) -> bool:
     summary="A sentence blames a person instead of describing what the system allowed.",
     explanation="Blameless postmortems name the conditions that let an error happen, not the "
     "person who made it: people stop reporting when they are blamed. Flagged: a person "
-    "(@handle, or a name with さん / 氏 / 君) as the subject of a mistake or cause, and these "
+    "(@handle, a name with さん / 氏 / 君, or a name that 'caused the outage') as the subject "
+    "of a mistake or the cause, and these "
     f"words: {', '.join(blame_words.JAPANESE_WORDS)}; {', '.join(blame_words.ENGLISH_WORDS)}. "
     "The lists live in hansei/lint/blame_words.py; `blame_words` in the settings or "
     "`--blame-word` add a team's own.",

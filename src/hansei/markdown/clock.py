@@ -1,7 +1,8 @@
 """Timeline times of day, resolved to full timestamps (DESIGN.md definitions).
 
 A row's `HH:MM` takes the date of the row before and rolls over to the next
-day when it would go backwards; a row may carry its own date, `MM-DD HH:MM`
+day when it would go backwards by 12 hours or more (a smaller step back is a
+row out of order, which lint reports); a row may carry its own date, `MM-DD HH:MM`
 or `YYYY-MM-DD HH:MM`. The first row is placed against the anchor, the
 detection time by preference: on the day that puts it nearest that moment,
 so a timeline that starts at 23:50 before a detection at 00:05 starts the
@@ -117,16 +118,24 @@ def _next_after(previous: datetime, local: datetime, zone: tzinfo) -> datetime:
     """The first instant showing this wall time, on the previous row's day or later, not before it.
 
     In the hour a clock change repeats, the second pass counts: 01:20 PDT, then
-    01:10 is 01:10 PST, not the next day.
+    01:10 is 01:10 PST, not the next day. A time only a little earlier than the
+    row before stays on its day: a row out of order, not a day later.
     """
     # Compared in UTC: two datetimes sharing a tzinfo compare by wall time, folds ignored.
     after = previous.astimezone(UTC)
-    for day in (local, local + timedelta(days=1)):
-        for fold in (0, 1):
-            candidate = _existing(day.replace(tzinfo=zone, fold=fold))
-            if candidate.astimezone(UTC) >= after:
-                return candidate
+    same_day = _existing(local.replace(tzinfo=zone))
+    for fold in (0, 1):
+        candidate = _existing(local.replace(tzinfo=zone, fold=fold))
+        if candidate.astimezone(UTC) >= after:
+            return candidate
+    if after - same_day.astimezone(UTC) < _ROLL_OVER_FROM:
+        # 09:45 then 09:30 is a row out of order (reported by lint), not a day later.
+        return same_day
     return _existing((local + timedelta(days=1)).replace(tzinfo=zone))
+
+
+# A time goes back this much or more before it is read as the next day (23:50 → 00:10).
+_ROLL_OVER_FROM = timedelta(hours=12)
 
 
 def format_row_time(
