@@ -13,21 +13,13 @@ from hansei.lint.context import LintContext
 from hansei.lint.options import LintOptions
 from hansei.lint.registry import RULES
 from hansei.markdown import ParseResult, parse_markdown
-from hansei.markdown.render import figure_values
+from hansei.markdown.read_fields import FIELD_PATHS
+from hansei.markdown.render import FIGURE_LINES, figure_values
 from hansei.markdown.values import is_placeholder
 from hansei.model import Postmortem, StatedMetrics
 
 # Where the parser remembers each figure's line, by the renderer's name for it.
-_LINE_PATHS = {
-    "downtime": "impact.downtime_minutes",
-    "availability": "stated.availability",
-    "budget_consumed": "stated.budget_consumed",
-    "budget_remaining": "stated.budget_remaining",
-    "ttd": "stated.ttd_minutes",
-    "ttm": "stated.ttm_minutes",
-    "ttr": "stated.ttr_minutes",
-    "ttf": "stated.ttf_minutes",
-}
+_LINE_PATHS = {key: FIELD_PATHS[key] for key in FIGURE_LINES}
 _FIXABLE = frozenset({"downtime-mismatch", "budget-mismatch", "metric-mismatch", "placeholder"})
 _VALUE = re.compile(
     r"^(?P<label>\s*(?:[-*+]\s+)?(?:\*\*|__)?[^:：*_\n]{1,40}?\s*(?:\*\*|__)?\s*"

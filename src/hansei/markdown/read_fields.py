@@ -59,7 +59,7 @@ def collect_fields(draft: Draft, chunk: Chunk) -> None:
 
 
 # Where a field's value lives in the model, for remembering its line even when it is missing.
-_FIELD_PATHS = {
+FIELD_PATHS = {
     **{name: f"times.{name}" for name in TIME_FIELDS},
     "services": "impact.services",
     "users_affected": "impact.users_affected",
@@ -97,7 +97,7 @@ def interpret_fields(draft: Draft) -> None:
         draft.data["timezone"] = timezone
     zone = ZoneInfo(timezone)
     for key, (value, line) in fields.items():
-        draft.lines.setdefault(_FIELD_PATHS.get(key, key), line)
+        draft.lines.setdefault(FIELD_PATHS.get(key, key), line)
         try:
             # Choices keep their emphasis (`Critical / **High**` picks High); values lose it.
             _field(
