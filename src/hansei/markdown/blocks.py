@@ -36,6 +36,11 @@ class Item:
         first = self.blocks[0] if self.blocks else None
         return first.text if isinstance(first, Paragraph) else ""
 
+    @property
+    def joined(self) -> str:
+        """The item's first paragraph as one line."""
+        return " ".join(part.strip() for part in self.text.split("\n") if part.strip())
+
     def sublists(self) -> list[ListBlock]:
         return [block for block in self.blocks if isinstance(block, ListBlock)]
 
@@ -225,3 +230,14 @@ def trim_block(text: str) -> str:
     while lines and not lines[0].strip():
         lines.pop(0)
     return "\n".join(lines)
+
+
+def item_texts(listing: ListBlock, *, nested: bool = False) -> list[tuple[int, str]]:
+    """Each item's text as one line with its line number; `nested` adds the sublists' items."""
+    texts: list[tuple[int, str]] = []
+    for item in listing.items:
+        texts.append((item.line, item.joined))
+        if nested:
+            for sublist in item.sublists():
+                texts.extend(item_texts(sublist, nested=True))
+    return texts

@@ -11,6 +11,7 @@ from hansei.markdown.blocks import (
     Paragraph,
     flatten_items,
     item_lines,
+    item_texts,
     trim_block,
 )
 from hansei.markdown.draft import Draft
@@ -118,7 +119,7 @@ def _is_prompt(line: str) -> bool:
 def read_plain_list(draft: Draft, chunk: Chunk) -> None:
     """Good, bad, learned: one entry per item, nested items as entries of their own."""
     for block in chunk.content():
-        lines = _item_texts(block) if isinstance(block, ListBlock) else []
+        lines = item_texts(block, nested=True) if isinstance(block, ListBlock) else []
         if isinstance(block, Paragraph):
             lines = block.lines()
         for number, text in lines:
@@ -134,16 +135,6 @@ _MARKED_LISTS = (("went_well", "✅✔✓⭕"), ("went_wrong", "❌✗✖❎⚠"
 def _list_of_mark(text: str) -> str | None:
     first = text.strip()[:1]
     return next((key for key, marks in _MARKED_LISTS if first and first in marks), None)
-
-
-def _item_texts(listing: ListBlock) -> list[tuple[int, str]]:
-    texts: list[tuple[int, str]] = []
-    for item in listing.items:
-        joined = " ".join(part.strip() for part in item.text.split("\n") if part.strip())
-        texts.append((item.line, joined))
-        for sublist in item.sublists():
-            texts.extend(_item_texts(sublist))
-    return texts
 
 
 def read_rca(draft: Draft, chunk: Chunk) -> None:
@@ -360,9 +351,8 @@ def read_extra(draft: Draft, chunk: Chunk) -> None:
 
 
 def _list_value(draft: Draft, path: str, item: Item) -> None:
-    text = " ".join(line.strip() for line in item.text.split("\n") if line.strip())
-    if text and not is_placeholder(text):
-        draft.append(path, text, item.line)
+    if item.joined and not is_placeholder(item.joined):
+        draft.append(path, item.joined, item.line)
 
 
 def _looks_like_whys(listing: ListBlock) -> bool:

@@ -16,6 +16,7 @@ from hansei.markdown.blocks import (
     Paragraph,
     Table,
     flatten_items,
+    item_texts,
 )
 from hansei.markdown.clock import anchor_of, resolve_row_time
 from hansei.markdown.draft import Draft
@@ -173,7 +174,7 @@ def read_actions(draft: Draft, chunk: Chunk) -> None:
     def listed(block: Block) -> bool:
         if not isinstance(block, ListBlock):
             return False
-        for number, text in _item_lines(block):
+        for number, text in item_texts(block):
             _action(draft, _listed_action(text), horizon, number)
         return True
 
@@ -234,13 +235,6 @@ def _pieces(text: str) -> list[str]:
         else:
             pieces.append(part)
     return pieces
-
-
-def _item_lines(listing: ListBlock) -> list[tuple[int, str]]:
-    return [
-        (item.line, " ".join(part.strip() for part in item.text.split("\n") if part.strip()))
-        for item in listing.items
-    ]
 
 
 def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: int) -> None:

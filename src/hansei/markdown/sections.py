@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from hansei.markdown.blocks import Block, Heading, ListBlock, Paragraph, Rule, flatten_items
+from hansei.markdown.blocks import (
+    Block,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Rule,
+    flatten_items,
+    item_texts,
+)
 from hansei.markdown.vocabulary import (
     SECTION_ALIASES,
     SUBSECTION_ALIASES,
@@ -54,9 +62,7 @@ class Chunk:
         lines: list[tuple[int, str]] = []
         for block in self.content():
             if isinstance(block, ListBlock):
-                for item in block.items:
-                    text = " ".join(part.strip() for part in item.text.split("\n") if part.strip())
-                    lines.append((item.line, text))
+                lines.extend(item_texts(block))
             elif isinstance(block, Paragraph):
                 lines.extend(block.lines())
         return lines
