@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from hansei.store import Database
+from tests.databases import empty_database_url, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -22,3 +26,26 @@ def template_text() -> str:
 
 def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.md"))
+
+
+DATABASE_KINDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
+def database(database_kind: str, tmp_path: Path) -> Iterator[Database]:
+    """An empty store with the current schema, on SQLite and on PostgreSQL."""
+    with fresh_database(database_kind, tmp_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def database_url(database_kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database (no schema yet), on SQLite and on PostgreSQL."""
+    with empty_database_url(database_kind, tmp_path) as url:
+        yield url

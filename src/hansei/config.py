@@ -6,11 +6,14 @@ and pass them on.
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import platformdirs
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -46,6 +49,30 @@ class Settings(BaseModel):
     language: str = Field(default="ja", description="Default language of new documents (ja|en).")
     slo_target: float = Field(default=0.999, gt=0, lt=1, description="Default SLO target.")
     slo_window_days: int = Field(default=30, gt=0, description="Default SLO window in days.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store (default: hansei.db in the user's data folder).",
+    )
+    user: str | None = Field(
+        default=None,
+        description="Who the command line saves as (default: the login name).",
+    )
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, else a SQLite file in the user's data folder."""
+        if self.database_url:
+            return self.database_url
+        folder = Path(platformdirs.user_data_dir("hansei", appauthor=False))
+        return f"sqlite:///{folder / 'hansei.db'}"
+
+    def resolved_user(self) -> str:
+        """Who saves: HANSEI_USER, else the login name of this process."""
+        if self.user:
+            return self.user
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
 
     @field_validator("language")
     @classmethod

@@ -44,3 +44,31 @@ class UsageError(HanseiError):
 
 class SettingsError(HanseiError):
     """A HANSEI_* setting has a value that cannot be used."""
+
+
+class NotFoundError(HanseiError):
+    """A postmortem or revision that the store does not hold."""
+
+
+class ConflictError(HanseiError):
+    """An update that started from a revision that is no longer the current one.
+
+    Nothing is lost: the refused version is kept as revision `kept_revision`.
+    """
+
+    def __init__(
+        self, postmortem_id: str, *, base: int, current: int, kept_revision: int | None
+    ) -> None:
+        kept = f"; your version is kept as revision {kept_revision}" if kept_revision else ""
+        super().__init__(
+            f"postmortem {postmortem_id} is at revision {current}, "
+            f"but the update started from revision {base}{kept}"
+        )
+        self.postmortem_id = postmortem_id
+        self.base = base
+        self.current = current
+        self.kept_revision = kept_revision
+
+
+class StoreError(HanseiError):
+    """The database cannot be used as it is (unreachable, or its schema is out of date)."""

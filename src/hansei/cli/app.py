@@ -13,7 +13,7 @@ import typer
 from rich.text import Text
 
 from hansei import __version__
-from hansei.cli.documents import load_document
+from hansei.cli import store_commands
 from hansei.cli.lint import lint
 from hansei.cli.output import error_console, metrics_table, print_diagnostics, stdout_console
 from hansei.config import Settings, load_settings
@@ -23,6 +23,7 @@ from hansei.markdown.values import parse_date, parse_timestamp
 from hansei.markdown.zones import timezone_name
 from hansei.metrics import Metrics, compute_metrics
 from hansei.model import Impact, Language, Postmortem, Severity, Slo, Times
+from hansei.services.documents import load_document
 
 app = typer.Typer(
     name="hansei",
@@ -286,6 +287,17 @@ app.command()(lint)
 def schema() -> None:
     """Print the JSON Schema of the postmortem model."""
     typer.echo(_dump(Postmortem.model_json_schema()))
+
+
+app.add_typer(store_commands.db_app, name="db")
+app.command("import")(store_commands.import_files)
+app.command("export")(store_commands.export_files)
+app.command("search")(store_commands.search_command)
+app.command("show")(store_commands.show)
+app.command("history")(store_commands.history_command)
+app.command("diff")(store_commands.diff_command)
+app.command("restore")(store_commands.restore_command)
+app.command("update")(store_commands.update_command)
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -12,14 +11,14 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from hansei.cli.documents import read_text
 from hansei.cli.lint_config import forget_settings, options_for
 from hansei.cli.output import error_console
-from hansei.errors import DocumentError
+from hansei.errors import DocumentError, UsageError
 from hansei.lint import RULES, Finding, LintOptions, Severity, lint_texts
 from hansei.lint.docs import reference_pages
 from hansei.lint.fix import fix_text
 from hansei.lint.formats import as_github, as_json, as_sarif, as_text
+from hansei.services.documents import expand_paths, read_text
 
 
 class LintFormat(StrEnum):
@@ -30,19 +29,10 @@ class LintFormat(StrEnum):
 
 
 def _markdown_files(paths: list[str]) -> list[Path]:
-    """Files as given, folders searched for *.md, and glob patterns expanded."""
-    found: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found.extend(sorted(path.rglob("*.md")))
-        elif path.exists():
-            found.append(path)
-        elif matches := sorted(glob.glob(given, recursive=True)):
-            found.extend(Path(match) for match in matches if Path(match).is_file())
-        else:
-            raise typer.BadParameter(f"{given}: no such file, folder or pattern", param_hint="PATH")
-    return list(dict.fromkeys(found))
+    try:
+        return expand_paths(paths, folder_patterns=("*.md",))
+    except UsageError as error:
+        raise typer.BadParameter(str(error), param_hint="PATH") from error
 
 
 def _explain(code: str) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from hansei.errors import DocumentError
+from hansei.errors import DocumentError, UsageError
 from hansei.markdown import ParseResult, parse_markdown
 from hansei.model import Postmortem
 
@@ -32,25 +34,77 @@ def read_text(path: Path) -> str:
         ) from error
 
 
+def expand_paths(paths: list[str], *, folder_patterns: tuple[str, ...]) -> list[Path]:
+    """Files as given, folders searched for `folder_patterns`, and glob patterns expanded."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(
+                sorted(match for pattern in folder_patterns for match in path.rglob(pattern))
+            )
+        elif path.exists():
+            found.append(path)
+        elif matches := sorted(glob.glob(given, recursive=True)):
+            found.extend(Path(match) for match in matches if Path(match).is_file())
+        else:
+            raise UsageError(f"{given}: no such file, folder or pattern")
+    return list(dict.fromkeys(found))
+
+
+# The stable id of a stored postmortem, written by `hansei export` as the first line.
+_ID_COMMENT = re.compile(
+    r"<!--\s*hansei-id:\s*([0-9a-fA-F-]{32,36})(?:\s+revision:\s*(\d+))?\s*-->"
+)
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    result: ParseResult
+    document_id: str | None
+    """The id written into the file by an export, if any (as written; not checked)."""
+    revision: int | None = None
+    """The revision the file was exported at, if it says."""
+
+
 def load_document(path: Path) -> ParseResult:
     """A Markdown postmortem, or JSON: the canonical model or `{"postmortem": …}`."""
+    return load_with_id(path).result
+
+
+def load_with_id(path: Path) -> LoadedDocument:
+    """The document and the store id it carries (`<!-- hansei-id: … -->` or JSON `id`)."""
     text = read_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        return ParseResult(_from_json(text, str(path)))
-    return parse_markdown(text, source=str(path))
+        postmortem, document_id, revision = _from_json(text, str(path))
+        return LoadedDocument(ParseResult(postmortem), document_id, revision)
+    result = parse_markdown(text, source=str(path))
+    found = _ID_COMMENT.search(text, 0, 4096)
+    if found is None:
+        return LoadedDocument(result, None)
+    return LoadedDocument(result, found.group(1), int(found.group(2)) if found.group(2) else None)
 
 
-def _from_json(text: str, source: str) -> Postmortem:
+def with_id_comment(markdown: str, document_id: str, revision: int) -> str:
+    return f"<!-- hansei-id: {document_id} revision: {revision} -->\n{markdown}"
+
+
+def _from_json(text: str, source: str) -> tuple[Postmortem, str | None, int | None]:
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as error:
         raise DocumentError(
             f"not valid JSON: {error.msg}", line=error.lineno, source=source
         ) from error
+    document_id = revision = None
     if isinstance(data, dict) and isinstance(data.get("postmortem"), dict):
+        if isinstance(data.get("id"), str):
+            document_id = data["id"]
+        if isinstance(data.get("revision"), int):
+            revision = data["revision"]
         data = data["postmortem"]
     try:
-        return Postmortem.model_validate(data)
+        return Postmortem.model_validate(data), document_id, revision
     except ValidationError as error:
         first = error.errors()[0]
         location = [part for part in first["loc"]]

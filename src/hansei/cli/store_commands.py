@@ -1,0 +1,392 @@
+"""Commands over the store: db, import, export, search, show, history, diff, restore, update."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hansei.cli.output import error_console, stdout_console
+from hansei.config import Settings, load_settings
+from hansei.errors import HanseiError, UsageError
+from hansei.markdown import render_html, render_markdown
+from hansei.model import Language
+from hansei.services import exporting, history, importing, saving, searching
+from hansei.services.documents import expand_paths, load_with_id, with_id_comment
+from hansei.store import Database, create_engine, open_database
+from hansei.store.migrate import current_revision, head_revision, upgrade
+from hansei.store.search import SearchFilters, SearchHit
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: HANSEI_DATABASE_URL, else a SQLite file)."),
+]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Who saves (default: HANSEI_USER, else your login).")
+]
+
+db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+class ShowFormat(StrEnum):
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    error_console().print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except HanseiError as error:
+        _fail(f"hansei: {error}")
+
+
+@contextmanager
+def _database(url: str | None) -> Iterator[Database]:
+    settings = _settings()
+    try:
+        database = open_database(url or settings.resolved_database_url())
+    except HanseiError as error:
+        _fail(f"hansei: {error}")
+    try:
+        yield database
+    except HanseiError as error:
+        _fail(f"hansei: {error}", 3 if error.__class__.__name__ == "ConflictError" else 2)
+    finally:
+        database.dispose()
+
+
+def _user(given: str | None) -> str:
+    return given or _settings().resolved_user()
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the schema, or bring it up to this version of hansei."""
+    url = db or _settings().resolved_database_url()
+    try:
+        database = Database(create_engine(url))
+        before, after = upgrade(database)
+    except HanseiError as error:
+        _fail(f"hansei: {error}")
+    except Exception as error:  # a driver's error: unreachable server, bad credentials …
+        _fail(f"hansei: cannot upgrade {url}: {error}")
+    database.dispose()
+    was = before or "empty"
+    typer.echo(f"{database.url}: schema {was} → {after}")
+
+
+@db_app.command("status")
+def db_status(db: DbOption = None) -> None:
+    """Show which database is used and whether its schema is current."""
+    url = db or _settings().resolved_database_url()
+    try:
+        database = Database(create_engine(url))
+        current = current_revision(database)
+    except HanseiError as error:
+        _fail(f"hansei: {error}")
+    except Exception as error:
+        _fail(f"hansei: cannot read {url}: {error}")
+    database.dispose()
+    head = head_revision()
+    state = "current" if current == head else f"needs `hansei db upgrade` to {head}"
+    typer.echo(f"{database.url}: schema {current or 'none'} ({state})")
+
+
+def import_files(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (*.md, *.json) or globs.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Import postmortems; the same file twice changes nothing, a changed one is a new revision."""
+    try:
+        files = expand_paths(paths, folder_patterns=("*.md", "*.json"))
+    except UsageError as error:
+        raise typer.BadParameter(str(error), param_hint="PATH") from error
+    who = _user(user)
+    with _database(db) as database:
+        progress = Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=error_console(),
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("import", total=len(files))
+            report = importing.import_paths(
+                database, files, user=who, on_progress=lambda _source: progress.advance(task)
+            )
+    for failure in report.failed:
+        error_console().print(f"{failure.reason}", markup=False)
+    typer.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def export_files(
+    directory: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).")],
+    lang: Annotated[
+        Language | None, typer.Option("--lang", help="Language (default: each document's own).")
+    ] = None,
+    file_format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.md,
+    db: DbOption = None,
+) -> None:
+    """Write every postmortem to a file that imports back unchanged."""
+    with _database(db) as database:
+        written = exporting.export_all(
+            database, directory, language=lang, file_format=file_format.value
+        )
+    typer.echo(f"{len(written)} postmortems written to {directory}")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from error
+
+
+def search_command(
+    query: Annotated[str, typer.Argument(help="Words that must all occur (any language).")] = "",
+    service: Annotated[str | None, typer.Option(help="Only incidents of this service.")] = None,
+    severity: Annotated[str | None, typer.Option(help="critical, high, medium or low.")] = None,
+    status: Annotated[str | None, typer.Option(help="draft, review or final.")] = None,
+    since: Annotated[str | None, typer.Option(help="Detected on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Detected on or before (YYYY-MM-DD).")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Written by, or with an action item owned by, this person.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many results.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Find postmortems: every word must occur somewhere in the text; best matches first."""
+    timezone = _settings().timezone
+    zone = ZoneInfo(timezone)
+    since_day, until_day = _day(since, "--since"), _day(until, "--until")
+    filters = SearchFilters(
+        service=service,
+        severity=severity,
+        status=status,
+        owner=owner,
+        since=searching.day_start(since_day, timezone) if since_day else None,
+        until=searching.day_start(date.fromordinal(until_day.toordinal() + 1), timezone)
+        if until_day
+        else None,
+    )
+    with _database(db) as database:
+        hits = searching.search_postmortems(database, query, filters, limit=limit)
+    if as_json:
+        typer.echo(_dump([_hit_json(hit) for hit in hits]))
+        return
+    if not hits:
+        typer.echo("no postmortem matches")
+        return
+    table = Table(show_lines=False, pad_edge=False)
+    for column in ("id", "detected", "severity", "status", "title / match"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        detected = hit.detected_at.astimezone(zone).strftime("%Y-%m-%d") if hit.detected_at else "-"
+        table.add_row(
+            hit.id[:8],
+            detected,
+            hit.severity or "-",
+            hit.status,
+            f"{hit.title or '(untitled)'}\n[dim]{hit.snippet}[/dim]",
+        )
+    stdout_console().print(table)
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "status": hit.status,
+        "severity": hit.severity,
+        "detected": hit.detected_at.isoformat() if hit.detected_at else None,
+        "author": hit.author,
+        "services": hit.services,
+        "snippet": hit.snippet,
+    }
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+IdArgument = Annotated[str, typer.Argument(help="Postmortem id (or its first 8+ characters).")]
+
+
+def show(
+    postmortem: IdArgument,
+    revision: Annotated[int | None, typer.Option(help="An older revision.")] = None,
+    output_format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.md,
+    db: DbOption = None,
+) -> None:
+    """Print a stored postmortem (Markdown carries its id, so it can be edited and updated)."""
+    with _database(db) as database:
+        postmortem_id = history.resolve(database, postmortem)
+        stored = history.get_postmortem(database, postmortem_id)
+        number = revision or stored.revision
+        document = (
+            stored.postmortem
+            if revision is None
+            else history.revision_document(database, postmortem_id, revision)
+        )
+    if output_format is ShowFormat.json:
+        typer.echo(
+            _dump({"id": postmortem_id, "revision": number, "postmortem": document.to_json_dict()})
+        )
+    elif output_format is ShowFormat.html:
+        typer.echo(render_html(document), nl=False)
+    else:
+        typer.echo(with_id_comment(render_markdown(document), postmortem_id, number), nl=False)
+
+
+def history_command(
+    postmortem: IdArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List every revision of a postmortem: who, when, and how it came."""
+    with _database(db) as database:
+        postmortem_id = history.resolve(database, postmortem)
+        revisions = history.list_revisions(database, postmortem_id)
+    if as_json:
+        typer.echo(
+            _dump(
+                [
+                    {
+                        "number": r.number,
+                        "kind": r.kind,
+                        "based_on": r.based_on,
+                        "created_at": r.created_at.isoformat(),
+                        "created_by": r.created_by,
+                        "note": r.note,
+                        "current": r.current,
+                    }
+                    for r in revisions
+                ]
+            )
+        )
+        return
+    table = Table(title=f"postmortem {postmortem_id}", title_justify="left", pad_edge=False)
+    for column in ("rev", "when (UTC)", "who", "kind", "note"):
+        table.add_column(column, overflow="fold")
+    for r in revisions:
+        mark = " (current)" if r.current else ""
+        table.add_row(
+            f"{r.number}{mark}",
+            r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.created_by,
+            r.kind if r.based_on is None else f"{r.kind} (from {r.based_on})",
+            r.note or "",
+        )
+    stdout_console().print(table)
+
+
+def diff_command(
+    postmortem: IdArgument,
+    old: Annotated[int, typer.Argument(help="The earlier revision.")],
+    new: Annotated[int, typer.Argument(help="The later revision.")],
+    db: DbOption = None,
+) -> None:
+    """Show what changed between two revisions, as a unified diff of their Markdown."""
+    with _database(db) as database:
+        postmortem_id = history.resolve(database, postmortem)
+        text = history.diff_revisions(database, postmortem_id, old, new)
+    typer.echo(text or f"revisions {old} and {new} read the same", nl=not text)
+
+
+def restore_command(
+    postmortem: IdArgument,
+    revision: Annotated[int, typer.Argument(help="The revision to bring back.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Bring back an old revision as a new one; nothing is overwritten."""
+    with _database(db) as database:
+        postmortem_id = history.resolve(database, postmortem)
+        result = history.restore_revision(database, postmortem_id, revision, user=_user(user))
+    if result.outcome == "unchanged":
+        typer.echo(f"revision {revision} is what {postmortem_id} already reads; nothing to do")
+    else:
+        typer.echo(f"{postmortem_id}: revision {revision} restored as revision {result.revision}")
+
+
+def update_command(
+    postmortem: IdArgument,
+    file: Annotated[Path, typer.Argument(help="The edited postmortem (Markdown or JSON).")],
+    base_revision: Annotated[
+        int | None,
+        typer.Option(help="The revision the edit started from (default: the one in the file)."),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Save an edited file as a new revision, refused if someone saved since you started."""
+    try:
+        loaded = load_with_id(file)
+    except HanseiError as error:
+        _fail(str(error))
+    base = base_revision if base_revision is not None else loaded.revision
+    if base is None:
+        raise typer.BadParameter(
+            "the file does not say which revision it started from: give --base-revision",
+            param_hint="--base-revision",
+        )
+    with _database(db) as database:
+        postmortem_id = history.resolve(database, postmortem)
+        result = saving.update_postmortem(
+            database,
+            postmortem_id,
+            loaded.result.postmortem,
+            user=_user(user),
+            base_revision=base,
+            note=f"from {file}",
+        )
+    if result.outcome == "unchanged":
+        typer.echo(f"{postmortem_id}: no change")
+    else:
+        typer.echo(f"{postmortem_id}: saved as revision {result.revision}")
+
+
+__all__ = [
+    "db_app",
+    "diff_command",
+    "export_files",
+    "history_command",
+    "import_files",
+    "restore_command",
+    "search_command",
+    "show",
+    "update_command",
+]

@@ -1,0 +1,63 @@
+"""Revisions of a postmortem: list, compare, restore."""
+
+from __future__ import annotations
+
+import difflib
+
+from hansei.markdown import render_markdown
+from hansei.model import Postmortem
+from hansei.store import Database
+from hansei.store import repository as repo
+from hansei.store.repository import RevisionInfo, StoredPostmortem, WriteResult
+
+
+def resolve(database: Database, reference: str) -> str:
+    with database.reading() as session:
+        return repo.resolve_id(session, reference)
+
+
+def get_postmortem(database: Database, postmortem_id: str) -> StoredPostmortem:
+    with database.reading() as session:
+        return repo.get(session, postmortem_id)
+
+
+def list_revisions(database: Database, postmortem_id: str) -> list[RevisionInfo]:
+    with database.reading() as session:
+        return repo.history(session, postmortem_id)
+
+
+def diff_revisions(database: Database, postmortem_id: str, old: int, new: int) -> str:
+    """A unified diff of the two revisions as Markdown (empty when they read the same)."""
+    with database.reading() as session:
+        before = render_markdown(repo.revision(session, postmortem_id, old))
+        after = render_markdown(repo.revision(session, postmortem_id, new))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"{postmortem_id} revision {old}",
+            tofile=f"{postmortem_id} revision {new}",
+        )
+    )
+
+
+def restore_revision(
+    database: Database, postmortem_id: str, number: int, *, user: str
+) -> WriteResult:
+    """Make an old revision current again, as a new revision: nothing is overwritten."""
+    with database.transaction() as session:
+        old = repo.revision(session, postmortem_id, number)
+        return repo.update(
+            session,
+            postmortem_id,
+            old,
+            user=user,
+            base_revision=None,
+            kind="restore",
+            note=f"restored from revision {number}",
+        )
+
+
+def revision_document(database: Database, postmortem_id: str, number: int) -> Postmortem:
+    with database.reading() as session:
+        return repo.revision(session, postmortem_id, number)

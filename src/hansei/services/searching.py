@@ -1,0 +1,72 @@
+"""Search and the queries across postmortems, as the CLI and the web ask for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from hansei.metrics import budget_minutes, minutes_between
+from hansei.store import Database, queries, search
+from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
+from hansei.store.search import SearchFilters, SearchHit
+
+
+def day_start(day: dt.date, timezone: str) -> dt.datetime:
+    """Midnight at the start of `day` in the team's timezone."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(timezone))
+
+
+def search_postmortems(
+    database: Database,
+    query: str,
+    filters: SearchFilters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[SearchHit]:
+    with database.reading() as session:
+        return search.search(session, query, filters, limit=limit, offset=offset)
+
+
+def find_action_items(
+    database: Database, filters: ActionFilters | None = None, *, limit: int | None = None
+) -> list[ActionItemRecord]:
+    with database.reading() as session:
+        return queries.action_items(session, filters, limit=limit)
+
+
+@dataclass(frozen=True)
+class ServiceBudget:
+    service: str
+    window_start: dt.datetime
+    window_end: dt.datetime
+    budget_minutes: float
+    consumed_minutes: float
+    incidents: list[IncidentSpan]
+
+    @property
+    def remaining_minutes(self) -> float:
+        return self.budget_minutes - self.consumed_minutes
+
+
+def service_budget(
+    database: Database, service: str, *, end: dt.datetime, target: float, window_days: int
+) -> ServiceBudget:
+    """The error budget of `service` over the rolling window that ends at `end`:
+    the downtime of every incident of the service, counted inside the window only."""
+    start = end - dt.timedelta(days=window_days)
+    with database.reading() as session:
+        incidents = queries.incidents_of_service(session, service, start=start, end=end)
+    consumed = sum(
+        minutes_between(max(span.started_at, start), min(span.recovered_at, end)) or 0.0
+        for span in incidents
+    )
+    return ServiceBudget(
+        service=service,
+        window_start=start,
+        window_end=end,
+        budget_minutes=budget_minutes(target, window_days),
+        consumed_minutes=max(consumed, 0.0),
+        incidents=incidents,
+    )

@@ -1,0 +1,8 @@
+"""The database: tables, migrations, the repository of postmortems, search and queries.
+
+Only the services layer uses it; nothing here opens a connection until asked.
+"""
+
+from hansei.store.database import Database, create_engine, open_database
+
+__all__ = ["Database", "create_engine", "open_database"]

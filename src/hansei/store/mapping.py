@@ -1,0 +1,86 @@
+"""Model <-> rows: what a save writes besides the document itself."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from hansei.metrics import computed_downtime, key_times
+from hansei.model import Postmortem
+
+
+def document_json(postmortem: Postmortem) -> dict[str, Any]:
+    return postmortem.to_json_dict()
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    """The same document gives the same hash, whatever the order its keys came in."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def postmortem_from_document(document: dict[str, Any]) -> Postmortem:
+    return Postmortem.model_validate(document)
+
+
+def summary_columns(postmortem: Postmortem) -> dict[str, Any]:
+    """The columns of `postmortems` that filters and sorting use."""
+    times = key_times(postmortem)
+    return {
+        "title": postmortem.title,
+        "status": postmortem.status.value,
+        "severity": postmortem.impact.severity.value if postmortem.impact.severity else None,
+        "language": postmortem.language.value,
+        "author": postmortem.author,
+        "occurred_at": times.occurred,
+        "detected_at": times.detected,
+        "recovered_at": times.recovered,
+        "resolved_at": times.resolved,
+        "downtime_minutes": computed_downtime(postmortem),
+    }
+
+
+def child_rows(postmortem_id: str, postmortem: Postmortem) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each derived table, keyed by table name."""
+    return {
+        "postmortem_services": [
+            {"postmortem_id": postmortem_id, "service": service}
+            for service in dict.fromkeys(postmortem.impact.services)
+        ],
+        "timeline_events": [
+            {
+                "postmortem_id": postmortem_id,
+                "position": position,
+                "at": row.at,
+                "event": row.event,
+                "actor": row.actor,
+                "action": row.action,
+            }
+            for position, row in enumerate(postmortem.timeline)
+        ],
+        "action_items": [
+            {
+                "postmortem_id": postmortem_id,
+                "position": position,
+                "number": item.number,
+                "horizon": item.horizon.value if item.horizon else None,
+                "task": item.task,
+                "owner": item.owner,
+                "due": item.due,
+                "status": item.status.value if item.status else None,
+            }
+            for position, item in enumerate(postmortem.action_items)
+        ],
+        "reviews": [
+            {
+                "postmortem_id": postmortem_id,
+                "position": position,
+                "date": review.date,
+                "reviewer": review.reviewer,
+                "comment": review.comment,
+                "status": review.status.value if review.status else None,
+            }
+            for position, review in enumerate(postmortem.reviews)
+        ],
+    }

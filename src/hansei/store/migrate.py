@@ -1,0 +1,69 @@
+"""Schema migrations (Alembic, kept in this package) and the check made on opening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from hansei.errors import StoreError
+from hansei.store.database import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(database: Database, target: str = "head") -> tuple[str | None, str]:
+    """Apply the migrations up to `target`; returns the revisions before and after."""
+    before = current_revision(database)
+    with database.engine.connect() as connection:
+        command.upgrade(_config(connection), target)
+        connection.commit()
+    after = current_revision(database)
+    assert after is not None
+    return before, after
+
+
+def check_schema(database: Database, *, upgrade_new_sqlite: bool) -> None:
+    """Refuse a database whose schema is not the one this hansei expects.
+
+    A SQLite database with no tables at all is new: it is set up at once.
+    """
+    current = current_revision(database)
+    head = head_revision()
+    if current == head:
+        return
+    new_sqlite_file = (
+        current is None
+        and database.dialect == "sqlite"
+        and not sa.inspect(database.engine).get_table_names()
+    )
+    if new_sqlite_file and upgrade_new_sqlite:
+        upgrade(database)
+        return
+    state = "has no hansei schema" if current is None else f"is at schema revision {current}"
+    raise StoreError(
+        f"the database {database.url} {state}; this hansei needs {head}: "
+        "run `hansei db upgrade` first"
+    )

@@ -1,0 +1,110 @@
+"""Queries across postmortems: action items, and incidents per service in a window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hansei.store.tables import ActionItemRow, PostmortemRow, ServiceRow
+
+OPEN_STATUSES = ("todo", "in_progress")
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    owner: str | None = None
+    status: str | None = None
+    horizon: str | None = None
+    service: str | None = None
+    overdue_on: dt.date | None = None
+    """Only items not done whose due date is before this day."""
+
+
+@dataclass(frozen=True)
+class ActionItemRecord:
+    postmortem_id: str
+    postmortem_title: str | None
+    detected_at: dt.datetime | None
+    number: int | None
+    horizon: str | None
+    task: str | None
+    owner: str | None
+    due: dt.date | None
+    status: str | None
+
+
+def action_items(
+    session: Session, filters: ActionFilters | None = None, *, limit: int | None = None
+) -> list[ActionItemRecord]:
+    """Action items of every postmortem, the soonest due first (no due date last)."""
+    filters = filters or ActionFilters()
+    statement = sa.select(
+        ActionItemRow.postmortem_id,
+        PostmortemRow.title,
+        PostmortemRow.detected_at,
+        ActionItemRow.number,
+        ActionItemRow.horizon,
+        ActionItemRow.task,
+        ActionItemRow.owner,
+        ActionItemRow.due,
+        ActionItemRow.status,
+    ).join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
+    if filters.owner:
+        statement = statement.where(ActionItemRow.owner == filters.owner)
+    if filters.status:
+        statement = statement.where(ActionItemRow.status == filters.status)
+    if filters.horizon:
+        statement = statement.where(ActionItemRow.horizon == filters.horizon)
+    if filters.service:
+        statement = statement.where(
+            sa.exists().where(
+                ServiceRow.postmortem_id == ActionItemRow.postmortem_id,
+                ServiceRow.service == filters.service,
+            )
+        )
+    if filters.overdue_on:
+        statement = statement.where(
+            ActionItemRow.due < filters.overdue_on,
+            sa.or_(ActionItemRow.status.is_(None), ActionItemRow.status != "done"),
+        )
+    statement = statement.order_by(
+        ActionItemRow.due.asc().nulls_last(), ActionItemRow.postmortem_id, ActionItemRow.position
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [ActionItemRecord(*row) for row in session.execute(statement)]
+
+
+@dataclass(frozen=True)
+class IncidentSpan:
+    postmortem_id: str
+    title: str | None
+    started_at: dt.datetime
+    recovered_at: dt.datetime
+
+
+def incidents_of_service(
+    session: Session, service: str, *, start: dt.datetime, end: dt.datetime
+) -> list[IncidentSpan]:
+    """Incidents of `service` whose impact (occurred, else detected, to recovered)
+    overlaps the window [start, end)."""
+    began = sa.func.coalesce(PostmortemRow.occurred_at, PostmortemRow.detected_at)
+    rows = session.execute(
+        sa.select(PostmortemRow.id, PostmortemRow.title, began, PostmortemRow.recovered_at)
+        .join(ServiceRow, ServiceRow.postmortem_id == PostmortemRow.id)
+        .where(
+            ServiceRow.service == service,
+            PostmortemRow.recovered_at.is_not(None),
+            PostmortemRow.recovered_at > start,
+            began < end,
+        )
+        .order_by(began, PostmortemRow.id)
+    ).all()
+    return [IncidentSpan(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+def services(session: Session) -> list[str]:
+    return list(session.scalars(sa.select(ServiceRow.service).distinct().order_by("service")))

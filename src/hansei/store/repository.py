@@ -1,0 +1,310 @@
+"""Reads and writes of postmortems and their revisions, inside a caller's transaction.
+
+The services own the transactions; every function here takes the open session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hansei.errors import NotFoundError
+from hansei.model import Postmortem
+from hansei.store import search_index
+from hansei.store.mapping import (
+    child_rows,
+    content_hash,
+    document_json,
+    postmortem_from_document,
+    summary_columns,
+)
+from hansei.store.tables import CHILD_TABLES, PostmortemRow, RevisionRow
+
+
+@dataclass(frozen=True)
+class StoredPostmortem:
+    id: str
+    revision: int
+    postmortem: Postmortem
+    content_hash: str
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    number: int
+    kind: str
+    based_on: int | None
+    created_at: dt.datetime
+    created_by: str
+    note: str | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: `created`, `updated`, `unchanged` or `conflict`."""
+
+    postmortem_id: str
+    outcome: str
+    revision: int
+    current_revision: int
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def normalise_id(value: str) -> str | None:
+    """A postmortem id as stored (32 hex digits), or None if `value` is not one."""
+    try:
+        return uuid.UUID(value.strip()).hex
+    except ValueError:
+        return None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def exists(session: Session, postmortem_id: str) -> bool:
+    found = session.execute(
+        sa.select(PostmortemRow.id).where(PostmortemRow.id == postmortem_id)
+    ).first()
+    return found is not None
+
+
+def create(
+    session: Session,
+    postmortem: Postmortem,
+    *,
+    user: str,
+    postmortem_id: str | None = None,
+    kind: str = "save",
+    note: str | None = None,
+) -> WriteResult:
+    postmortem_id = postmortem_id or new_id()
+    document = document_json(postmortem)
+    digest = content_hash(document)
+    now = _now()
+    session.execute(
+        sa.insert(PostmortemRow).values(
+            id=postmortem_id,
+            document=document,
+            content_hash=digest,
+            revision=1,
+            last_revision=1,
+            created_at=now,
+            created_by=user,
+            updated_at=now,
+            updated_by=user,
+            **summary_columns(postmortem),
+        )
+    )
+    _add_revision(session, postmortem_id, 1, kind, None, document, digest, now, user, note)
+    _write_children(session, postmortem_id, postmortem, replace=False)
+    search_index.write(session, postmortem_id, postmortem, replace=False)
+    return WriteResult(postmortem_id, "created", 1, 1)
+
+
+def update(
+    session: Session,
+    postmortem_id: str,
+    postmortem: Postmortem,
+    *,
+    user: str,
+    base_revision: int | None,
+    kind: str = "save",
+    note: str | None = None,
+) -> WriteResult:
+    """A new revision; with `base_revision` given, only if that is still the current one.
+
+    A stale update is kept as a `conflict` revision (not current) so nothing typed
+    is lost; the caller commits and reports it.
+    """
+    document = document_json(postmortem)
+    digest = content_hash(document)
+    current = session.execute(
+        sa.select(PostmortemRow.revision, PostmortemRow.content_hash).where(
+            PostmortemRow.id == postmortem_id
+        )
+    ).first()
+    if current is None:
+        raise NotFoundError(f"no postmortem {postmortem_id}")
+    if digest == current.content_hash and base_revision in (None, current.revision):
+        return WriteResult(postmortem_id, "unchanged", current.revision, current.revision)
+    # Taking the next number locks the row (PostgreSQL) before the current revision
+    # is compared, so two writers cannot both pass the check.
+    number, current_revision = session.execute(
+        sa.update(PostmortemRow)
+        .where(PostmortemRow.id == postmortem_id)
+        .values(last_revision=PostmortemRow.last_revision + 1)
+        .returning(PostmortemRow.last_revision, PostmortemRow.revision)
+    ).one()
+    now = _now()
+    if base_revision is not None and base_revision != current_revision:
+        _add_revision(
+            session, postmortem_id, number, "conflict", base_revision, document, digest, now,
+            user, note,
+        )  # fmt: skip
+        return WriteResult(postmortem_id, "conflict", number, current_revision)
+    session.execute(
+        sa.update(PostmortemRow)
+        .where(PostmortemRow.id == postmortem_id)
+        .values(
+            document=document,
+            content_hash=digest,
+            revision=number,
+            updated_at=now,
+            updated_by=user,
+            **summary_columns(postmortem),
+        )
+    )
+    _add_revision(
+        session, postmortem_id, number, kind, current_revision, document, digest, now, user, note
+    )
+    _write_children(session, postmortem_id, postmortem, replace=True)
+    search_index.write(session, postmortem_id, postmortem, replace=True)
+    return WriteResult(postmortem_id, "updated", number, number)
+
+
+def _add_revision(
+    session: Session,
+    postmortem_id: str,
+    number: int,
+    kind: str,
+    based_on: int | None,
+    document: dict[str, Any],
+    digest: str,
+    now: dt.datetime,
+    user: str,
+    note: str | None,
+) -> None:
+    session.execute(
+        sa.insert(RevisionRow).values(
+            postmortem_id=postmortem_id,
+            number=number,
+            kind=kind,
+            based_on=based_on,
+            document=document,
+            content_hash=digest,
+            created_at=now,
+            created_by=user,
+            note=note,
+        )
+    )
+
+
+def _write_children(
+    session: Session, postmortem_id: str, postmortem: Postmortem, *, replace: bool
+) -> None:
+    rows = child_rows(postmortem_id, postmortem)
+    for table in CHILD_TABLES:
+        if replace:
+            session.execute(sa.delete(table).where(table.postmortem_id == postmortem_id))
+        values = rows[table.__tablename__]
+        if values:
+            session.execute(sa.insert(table), values)
+
+
+def get(session: Session, postmortem_id: str) -> StoredPostmortem:
+    row = session.get(PostmortemRow, postmortem_id)
+    if row is None:
+        raise NotFoundError(f"no postmortem {postmortem_id}")
+    return StoredPostmortem(
+        id=row.id,
+        revision=row.revision,
+        postmortem=postmortem_from_document(row.document),
+        content_hash=row.content_hash,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def resolve_id(session: Session, reference: str) -> str:
+    """The full id of a postmortem named by its id or an unambiguous prefix of it."""
+    wanted = normalise_id(reference)
+    if wanted is not None and exists(session, wanted):
+        return wanted
+    prefix = reference.strip().lower().replace("-", "")
+    if len(prefix) >= 4 and all(c in "0123456789abcdef" for c in prefix):
+        found = session.scalars(
+            sa.select(PostmortemRow.id).where(PostmortemRow.id.startswith(prefix)).limit(2)
+        ).all()
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise NotFoundError(f"{reference!r} names more than one postmortem; give more of it")
+    raise NotFoundError(f"no postmortem {reference!r}")
+
+
+def find_by_title_and_detection(
+    session: Session, title: str | None, detected: dt.datetime | None
+) -> str | None:
+    if not title or detected is None:
+        return None
+    return session.scalars(
+        sa.select(PostmortemRow.id)
+        .where(PostmortemRow.title == title, PostmortemRow.detected_at == detected)
+        .order_by(PostmortemRow.created_at)
+        .limit(1)
+    ).first()
+
+
+def history(session: Session, postmortem_id: str) -> list[RevisionInfo]:
+    current = session.scalar(
+        sa.select(PostmortemRow.revision).where(PostmortemRow.id == postmortem_id)
+    )
+    if current is None:
+        raise NotFoundError(f"no postmortem {postmortem_id}")
+    rows = session.execute(
+        sa.select(
+            RevisionRow.number,
+            RevisionRow.kind,
+            RevisionRow.based_on,
+            RevisionRow.created_at,
+            RevisionRow.created_by,
+            RevisionRow.note,
+        )
+        .where(RevisionRow.postmortem_id == postmortem_id)
+        .order_by(RevisionRow.number)
+    ).all()
+    return [
+        RevisionInfo(
+            number=row.number,
+            kind=row.kind,
+            based_on=row.based_on,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            note=row.note,
+            current=row.number == current,
+        )
+        for row in rows
+    ]
+
+
+def revision(session: Session, postmortem_id: str, number: int) -> Postmortem:
+    document = session.scalar(
+        sa.select(RevisionRow.document).where(
+            RevisionRow.postmortem_id == postmortem_id, RevisionRow.number == number
+        )
+    )
+    if document is None:
+        raise NotFoundError(f"postmortem {postmortem_id} has no revision {number}")
+    return postmortem_from_document(document)
+
+
+def all_ids(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            sa.select(PostmortemRow.id).order_by(
+                PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id
+            )
+        )
+    )

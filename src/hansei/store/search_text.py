@@ -1,0 +1,136 @@
+"""What search sees of a postmortem, and the folding that makes matching fair.
+
+A query term matches a postmortem when it is a substring of the postmortem's
+folded text (NFKC, then case folding): `ＡＰＩ`, `api` and `API` are the same
+term, and so are half- and full-width katakana. Both databases implement
+exactly this rule, so the same query finds the same postmortems on both.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from hansei.model import Postmortem
+
+# Values that are codes, instants or addresses rather than prose.
+_NOT_TEXT = frozenset(
+    {"status", "language", "timezone", "times", "date", "at", "due", "horizon", "url", "lang"}
+)
+
+
+@dataclass(frozen=True)
+class SearchText:
+    title: str
+    body: str
+    display: str
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def search_text(postmortem: Postmortem) -> SearchText:
+    """The title and every other text field, one value a line."""
+    document = postmortem.to_json_dict()
+    title = document.pop("title") or ""
+    body = "\n".join(_strings(document))
+    display = f"{title}\n{body}" if title else body
+    return SearchText(title=fold(title), body=fold(body), display=display)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if value.strip():
+            yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _NOT_TEXT:
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def query_terms(query: str) -> list[str]:
+    """The folded terms of a query: words split on white space, duplicates dropped."""
+    return list(dict.fromkeys(fold(query).split()))
+
+
+@lru_cache(maxsize=65536)
+def _code(character: str) -> str:
+    return f"{ord(character):06x}"
+
+
+def bigram_tokens(folded: str) -> str:
+    """The tokens of the bigram index: each pair of neighbouring characters, and each
+    last character of a word on its own, as hexadecimal code points.
+
+    Hex keeps every character (punctuation and kana included) inside a token that
+    FTS5's ascii tokenizer leaves whole. A 2-character term is then one token, and
+    a 1-character term is the prefix of the tokens that start with it.
+    """
+    tokens: list[str] = []
+    for word in folded.split():
+        codes = [_code(character) for character in word]
+        tokens.extend(map(str.__add__, codes, codes[1:]))
+        tokens.append(codes[-1])
+    return " ".join(tokens)
+
+
+def bigram_match(term: str) -> str:
+    """The FTS5 query that finds a 1- or 2-character term in the bigram index."""
+    codes = "".join(_code(character) for character in term)
+    return codes if len(term) == 2 else f"{codes}*"
+
+
+def trigram_match(term: str) -> str:
+    """A term as an FTS5 string: quoted, so `omega-auth` or `v3.18.0` is plain text."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def snippet(display: str, terms: list[str], *, width: int = 60) -> str:
+    """About `width` characters of the text around the first match of a term."""
+    folded = fold(display)
+    if len(folded) != len(display):
+        # Folding changed lengths (ß → ss, ㍻ → 平成): map offsets character by character.
+        return _snippet_by_character(display, terms, width)
+    return _cut(display, _first_match(folded, terms, _body_start(display)), width)
+
+
+def _body_start(display: str) -> int:
+    # The title is shown beside the snippet anyway: a match in the body says more.
+    newline = display.find("\n")
+    return newline + 1 if newline >= 0 else 0
+
+
+def _first_match(folded: str, terms: list[str], body_start: int) -> int:
+    for start in (body_start, 0):
+        found = [position for term in terms if (position := folded.find(term, start)) >= 0]
+        if found:
+            return min(found)
+    return body_start
+
+
+def _snippet_by_character(display: str, terms: list[str], width: int) -> str:
+    offsets: list[int] = []
+    pieces: list[str] = []
+    for index, character in enumerate(display):
+        piece = fold(character)
+        pieces.append(piece)
+        offsets.extend([index] * len(piece))
+    offsets.append(len(display))
+    folded = "".join(pieces)
+    body_start = bisect.bisect_left(offsets, _body_start(display))
+    return _cut(display, offsets[_first_match(folded, terms, body_start)], width)
+
+
+def _cut(display: str, start: int, width: int) -> str:
+    begin = max(0, start - width // 3)
+    end = min(len(display), begin + width)
+    text = " ".join(display[begin:end].split())
+    return ("…" if begin > 0 else "") + text + ("…" if end < len(display) else "")

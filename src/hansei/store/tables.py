@@ -1,0 +1,174 @@
+"""The database tables: the canonical document plus the rows that queries need.
+
+The whole document (canonical JSON) is the truth of each postmortem and of each
+revision; the other tables are derived from it on every save so that action
+items, timelines and services can be queried across postmortems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+DOCUMENT_JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An instant, stored as naive UTC on every database and read back as aware UTC."""
+
+    impl = sa.DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise ValueError(f"an aware datetime is needed, got {value!r}")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+def _postmortem_fk() -> Mapped[str]:
+    return mapped_column(
+        sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE"), index=True
+    )
+
+
+class PostmortemRow(Base):
+    __tablename__ = "postmortems"
+    __table_args__ = (sa.Index(None, "title", "detected_at"),)
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    title: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    severity: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    author: Mapped[str | None] = mapped_column(sa.Text, index=True)
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    detected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    recovered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    downtime_minutes: Mapped[float | None] = mapped_column(sa.Float)
+    document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    revision: Mapped[int] = mapped_column(sa.Integer)
+    last_revision: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(sa.Text)
+
+
+class RevisionRow(Base):
+    """Every version ever saved, including updates refused as conflicts."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (sa.UniqueConstraint("postmortem_id", "number"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = _postmortem_fk()
+    number: Mapped[int] = mapped_column(sa.Integer)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    based_on: Mapped[int | None] = mapped_column(sa.Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_JSON)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(sa.Text)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ServiceRow(Base):
+    __tablename__ = "postmortem_services"
+
+    postmortem_id: Mapped[str] = mapped_column(
+        sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE"), primary_key=True
+    )
+    service: Mapped[str] = mapped_column(sa.Text, primary_key=True, index=True)
+
+
+class TimelineEventRow(Base):
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = _postmortem_fk()
+    position: Mapped[int] = mapped_column(sa.Integer)
+    at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    event: Mapped[str | None] = mapped_column(sa.Text)
+    actor: Mapped[str | None] = mapped_column(sa.Text)
+    action: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ActionItemRow(Base):
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = _postmortem_fk()
+    position: Mapped[int] = mapped_column(sa.Integer)
+    number: Mapped[int | None] = mapped_column(sa.Integer)
+    horizon: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    task: Mapped[str | None] = mapped_column(sa.Text)
+    owner: Mapped[str | None] = mapped_column(sa.Text, index=True)
+    due: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
+    status: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = _postmortem_fk()
+    position: Mapped[int] = mapped_column(sa.Integer)
+    date: Mapped[dt.date | None] = mapped_column(sa.Date)
+    reviewer: Mapped[str | None] = mapped_column(sa.Text)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[str | None] = mapped_column(sa.String(16))
+
+
+class SearchDocumentRow(Base):
+    """The searchable text of a postmortem: folded for matching, as written for snippets.
+
+    On SQLite the FTS5 tables `search_trigram` and `search_bigram` (created by
+    the migrations, not here) index `title` and `body` by this row's id.
+    """
+
+    __tablename__ = "search_documents"
+    __table_args__ = tuple(
+        sa.Index(
+            f"ix_search_documents_{column}_trgm",
+            column,
+            postgresql_using="gin",
+            postgresql_ops={column: "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql")
+        for column in ("title", "body")
+    )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = mapped_column(
+        sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE"), unique=True
+    )
+    title: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)
+    display: Mapped[str] = mapped_column(sa.Text)
+
+
+CHILD_TABLES = (ServiceRow, TimelineEventRow, ActionItemRow, ReviewRow)

@@ -1,0 +1,93 @@
+"""The schema: migrations build exactly the tables, and a database is checked on opening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from hansei.errors import StoreError
+from hansei.store import Database, create_engine, open_database
+from hansei.store.migrate import current_revision, head_revision, upgrade
+from hansei.store.tables import Base
+from tests.databases import fresh_database
+
+_FTS_TABLES = ("search_trigram", "search_bigram")
+
+
+def _ours(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+    # FTS5 virtual tables (and their shadow tables) are made by the migration alone.
+    if kind == "table" and name is not None and name.startswith(_FTS_TABLES):
+        return False
+    # The pg_trgm GIN indexes exist on PostgreSQL only, as their ddl_if says.
+    return not (kind == "index" and name is not None and name.endswith("_trgm") and not reflected)
+
+
+def test_upgrading_from_the_first_revision_gives_the_tables(database_url: str) -> None:
+    database = Database(create_engine(database_url))
+    before, after = upgrade(database)
+    assert (before, after) == (None, head_revision())
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"include_object": _ours, "compare_type": True},
+        )
+        differences = compare_metadata(context, Base.metadata)
+    database.dispose()
+    if database.dialect == "postgresql":
+        # On PostgreSQL the trigram indexes must be there too, not only skipped above.
+        assert not [d for d in differences if "trgm" in str(d)]
+    assert differences == []
+
+
+def test_the_postgresql_trigram_indexes_exist(tmp_path: Path) -> None:
+    with fresh_database("postgresql", tmp_path) as database:
+        inspector = sa.inspect(database.engine)
+        names = {index["name"] for index in inspector.get_indexes("search_documents")}
+    assert {"ix_search_documents_title_trgm", "ix_search_documents_body_trgm"} <= names
+
+
+def test_a_new_sqlite_file_gets_the_schema_at_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'deep' / 'folder' / 'new.db'}"
+    database = open_database(url)
+    assert current_revision(database) == head_revision()
+    tables = set(sa.inspect(database.engine).get_table_names())
+    assert {"postmortems", "revisions", "search_trigram", "search_bigram"} <= tables
+    database.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'h.db'}")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
+
+
+def test_a_database_without_the_schema_is_refused_with_what_to_do(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        # A SQLite file that holds other tables is not "new": hansei leaves it alone.
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE someone_elses (id INTEGER)")
+        engine.dispose()
+    with pytest.raises(StoreError, match="run `hansei db upgrade`"):
+        open_database(database_url)
+
+
+def test_an_out_of_date_schema_is_refused(database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    with pytest.raises(StoreError, match="schema revision 0000"):
+        open_database(database.engine.url.render_as_string(hide_password=False))
+
+
+def test_an_unknown_kind_of_database_is_refused() -> None:
+    with pytest.raises(StoreError, match="unsupported database"):
+        create_engine("mysql://localhost/db")
+    with pytest.raises(StoreError, match="not a database URL"):
+        create_engine("::::")
