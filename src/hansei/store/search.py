@@ -1,9 +1,10 @@
 """Search: every query term must occur in the postmortem's folded text.
 
 SQLite answers terms of 3+ characters from the FTS5 trigram index and shorter
-terms from the bigram index, ranked by bm25 (the title weighs 4× the body).
-PostgreSQL answers each term with LIKE over pg_trgm GIN indexes, ranked by
-title matches. The set found is the same on both; the order may differ.
+terms from the bigram index; PostgreSQL answers each term with LIKE over
+pg_trgm GIN indexes. The set found is the same on both. Postmortems whose
+title holds more of the terms come first on both; SQLite then orders by bm25
+(the title weighs 4× the body), and both by detection time, newest first.
 """
 
 from __future__ import annotations
@@ -63,17 +64,19 @@ def search(
     ).join(SearchDocumentRow, SearchDocumentRow.postmortem_id == PostmortemRow.id)
     order: list[Any] = []
     if terms:
-        if session.get_bind().dialect.name == "sqlite":
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        # Title matches first, on both databases; then bm25 where FTS5 gives it.
+        position = sa.func.instr if sqlite else sa.func.strpos
+        titles_matched = [
+            sa.case((position(SearchDocumentRow.title, term) > 0, 1), else_=0) for term in terms
+        ]
+        order.append(sa.desc(functools.reduce(operator.add, titles_matched)))
+        if sqlite:
             hits = _sqlite_hits(terms)
             statement = statement.join(hits, hits.c.doc == SearchDocumentRow.id)
             order.append(hits.c.score)
         else:
             statement = statement.where(*(_pg_term(term) for term in terms))
-            titles_matched = [
-                sa.case((SearchDocumentRow.title.like(_pattern(term), escape="\\"), 1), else_=0)
-                for term in terms
-            ]
-            order.append(sa.desc(functools.reduce(operator.add, titles_matched)))
     statement = statement.where(*_filter_conditions(filters or SearchFilters()))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
     rows = session.execute(statement.order_by(*order).limit(limit).offset(offset)).all()

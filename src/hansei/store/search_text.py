@@ -19,7 +19,19 @@ from hansei.model import Postmortem
 
 # Values that are codes, instants or addresses rather than prose.
 _NOT_TEXT = frozenset(
-    {"status", "language", "timezone", "times", "date", "at", "due", "horizon", "url", "lang"}
+    {
+        "status",
+        "severity",
+        "language",
+        "timezone",
+        "times",
+        "date",
+        "at",
+        "due",
+        "horizon",
+        "url",
+        "lang",
+    }
 )
 
 

@@ -1,0 +1,132 @@
+"""Import is idempotent and reports bad files; export -> import changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hansei.model import Language
+from hansei.services import exporting, history, importing
+from hansei.services.documents import load_with_id
+from hansei.store import Database
+from tests.conftest import EXAMPLES, FIXTURES
+
+MESSY = FIXTURES / "messy"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The examples and the messy documents, plus two files that are no postmortems."""
+    folder = tmp_path / "postmortems"
+    shutil.copytree(EXAMPLES, folder / "examples")
+    shutil.copytree(MESSY, folder / "messy", ignore=shutil.ignore_patterns("*.json"))
+    (folder / "broken").mkdir()
+    (folder / "broken" / "latin1.md").write_bytes(b"# Postmortem: caf\xe9\n")
+    (folder / "broken" / "bad.json").write_text('{"title": "x",\n "status": "done"}\n')
+    return folder
+
+
+def _documents(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def test_import_stores_what_reads_and_lists_what_does_not(database: Database, corpus: Path) -> None:
+    report = importing.import_paths(database, _documents(corpus), user="mori")
+    assert len(report.created) == 17
+    assert (report.updated, report.unchanged) == ([], [])
+    reasons = sorted(failure.reason for failure in report.failed)
+    assert reasons == [
+        f"{corpus / 'broken' / 'bad.json'}:2: Input should be 'draft', 'review' or 'final' (status)",
+        f"{corpus / 'broken' / 'latin1.md'}:1: not UTF-8 text (byte 0xe9 at offset 17)",
+    ]
+
+
+def test_the_same_files_twice_create_nothing_new(database: Database, corpus: Path) -> None:
+    files = _documents(corpus)
+    first = importing.import_paths(database, files, user="mori")
+    second = importing.import_paths(database, files, user="mori")
+    assert sorted(second.unchanged) == sorted(first.created)
+    assert second.created == second.updated == []
+    assert all(len(history.list_revisions(database, pid)) == 1 for pid in first.created)
+
+
+def test_a_changed_file_is_a_new_revision_of_the_same_postmortem(
+    database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "pm.md"
+    text = (MESSY / "ja-01-db-pool-exhaustion.md").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    (created,) = importing.import_paths(database, [path], user="mori").created
+    changed = text.replace("復旧した。", "復旧した。追記: 監視を強化した。", 1)
+    assert changed != text
+    path.write_text(changed, "utf-8")
+    report = importing.import_paths(database, [path], user="ito")
+    assert report.updated == [created]
+    revisions = history.list_revisions(database, created)
+    assert [(r.number, r.kind, r.created_by) for r in revisions] == [
+        (1, "import", "mori"),
+        (2, "import", "ito"),
+    ]
+    assert revisions[1].note == f"imported from {path}"
+    assert "追記" in (history.get_postmortem(database, created).postmortem.summary or "")
+
+
+def test_import_export_import_changes_nothing(
+    database: Database, corpus: Path, tmp_path: Path
+) -> None:
+    imported = importing.import_paths(database, _documents(corpus), user="mori").created
+    for file_format in ("md", "json"):
+        out = tmp_path / f"export-{file_format}"
+        written = exporting.export_all(database, out, file_format=file_format)
+        assert sorted(item.postmortem_id for item in written) == sorted(imported)
+        again = importing.import_paths(database, [item.path for item in written], user="ito")
+        assert sorted(again.unchanged) == sorted(imported), file_format
+        assert again.failed == []
+        # Exporting again writes the very same bytes.
+        before = {path.name: path.read_bytes() for path in out.iterdir()}
+        exporting.export_all(database, out, file_format=file_format)
+        assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    for pid in imported:
+        assert len(history.list_revisions(database, pid)) == 1
+
+
+def test_an_exported_file_keeps_its_id_even_when_the_title_changes(
+    database: Database, tmp_path: Path
+) -> None:
+    source = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
+    (pid,) = importing.import_paths(database, [source], user="mori").created
+    (exported,) = exporting.export_all(database, tmp_path / "out")
+    loaded = load_with_id(exported.path)
+    assert (loaded.document_id, loaded.revision) == (pid, 1)
+    text = exported.path.read_text(encoding="utf-8")
+    exported.path.write_text(text.replace("全面停止", "全面停止（改題）", 1), encoding="utf-8")
+    report = importing.import_paths(database, [exported.path], user="ito")
+    assert report.updated == [pid]
+    assert "改題" in (history.get_postmortem(database, pid).postmortem.title or "")
+
+
+def test_ids_travel_to_another_database(database: Database, tmp_path: Path) -> None:
+    (pid,) = importing.import_paths(
+        database, [EXAMPLES / "2025-05-20-search-latency.en.md"], user="m"
+    ).created
+    exported = exporting.export_all(database, tmp_path / "out")
+    # The same files into the same store, matched by id rather than by title.
+    assert importing.import_paths(database, [exported[0].path], user="m").unchanged == [pid]
+    copy = tmp_path / "copy.md"
+    text = exported[0].path.read_text(encoding="utf-8").replace(pid, "0" * 31 + "1", 1)
+    copy.write_text(text, encoding="utf-8")
+    assert importing.import_paths(database, [copy], user="m").created == ["0" * 31 + "1"]
+
+
+def test_export_in_the_other_language(database: Database, tmp_path: Path) -> None:
+    source = EXAMPLES / "2025-03-02-auth-db-pool-exhaustion.ja.md"
+    (pid,) = importing.import_paths(database, [source], user="mori").created
+    (written,) = exporting.export_all(database, tmp_path / "en", language=Language.en)
+    assert written.path.name.endswith(".en.md")
+    loaded = load_with_id(written.path)
+    assert loaded.document_id == pid
+    assert loaded.result.postmortem.language is Language.en
+    original = history.get_postmortem(database, pid).postmortem
+    assert loaded.result.postmortem == original.model_copy(update={"language": Language.en})

@@ -1,0 +1,218 @@
+"""Search finds exactly the postmortems that contain every term, on both databases."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import date
+
+import pytest
+
+from hansei.model import Postmortem
+from hansei.services import saving
+from hansei.services.searching import day_start, search_postmortems
+from hansei.store import Database
+from hansei.store.search import SearchFilters
+from tests.factories import jst, postmortem
+
+# Each document: the fields that carry text, and nothing else that could match.
+CORPUS: dict[str, dict[str, object]] = {
+    "payment": {
+        "title": "決済 API の障害",
+        "summary": "外部決済代行の接続タイムアウト。omega-auth v3.18.0 を戻した",
+        "impact": {"services": ["Payment API"], "severity": "critical"},
+        "status": "final",
+        "author": "@sato",
+        "times": {"detected": jst(2025, 6, 16, 19, 5), "recovered": jst(2025, 6, 16, 19, 40)},
+    },
+    "search": {
+        "title": "Search API latency",
+        "language": "en",
+        "summary": "Reindex job delayed; 接続プール exhausted",
+        "impact": {"services": ["Search API"], "severity": "medium"},
+        "status": "review",
+        "author": "@garcia",
+        "times": {"detected": jst(2025, 5, 20, 9, 14)},
+    },
+    "login": {
+        "title": "ログイン不可",
+        "summary": "鍵ローテーション後の検証失敗 (障害レベル: 高)",
+        "timeline": [{"at": jst(2025, 3, 12, 10, 0), "event": "アラート検知"}],
+        "impact": {"services": ["Auth API"], "severity": "critical"},
+        "status": "draft",
+        "author": "@ito",
+        "times": {"detected": jst(2025, 3, 12, 10, 0)},
+    },
+    "walk": {
+        "title": "Ｗａｌｋ ＡＰＩ 全面停止",
+        "summary": "nil pointer dereference ﾃﾞﾌﾟﾛｲ 直後",
+        "impact": {"services": ["Walk API"], "severity": "high"},
+        "author": "@mori",
+        "times": {"detected": jst(2025, 1, 16, 14, 35)},
+    },
+    "database": {
+        "title": "DB 枯渇",
+        "summary": '100% CPU_usage on db-1 "quoted"',
+        "action_items": [
+            {
+                "horizon": "immediate",
+                "task": "枯渇 を防ぐ監視",
+                "owner": "@mori",
+                "due": "2025-02-10",
+            }
+        ],
+        "impact": {"services": ["Auth API"], "severity": "high"},
+        "author": "@ito",
+        "times": {"detected": jst(2025, 2, 3, 8, 0)},
+    },
+}
+
+QUERIES = [
+    "障害",
+    "接続",
+    "障",
+    "枯渇",
+    "API",
+    "api",
+    "ａｐｉ",
+    "walk",
+    "デプロイ",
+    "omega-auth",
+    "v3.18.0",
+    "100%",
+    "cpu_usage",
+    "_",
+    "%",
+    "検知",
+    "アラート検知",
+    "latency",
+    "接続 タイムアウト",
+    "障害 ログイン",
+    "nothing-here",
+    '"quoted"',
+    "x",
+    "失敗 (障害",
+]
+
+
+def _folded_text(fields: dict[str, object]) -> str:
+    """Every string of the document, folded by the rule the docs state (NFKC, casefold)."""
+    strings: list[str] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("status", "language", "severity", "horizon", "due"):
+                    collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(fields)
+    return unicodedata.normalize("NFKC", "\n".join(strings)).casefold()
+
+
+def _expected(query: str) -> set[str]:
+    terms = unicodedata.normalize("NFKC", query).casefold().split()
+    return {
+        name
+        for name, fields in CORPUS.items()
+        if terms and all(term in _folded_text(fields) for term in terms)
+    }
+
+
+@pytest.fixture
+def stored(database: Database) -> dict[str, str]:
+    """Corpus name -> postmortem id."""
+    ids: dict[str, str] = {}
+    for name, fields in CORPUS.items():
+        document: Postmortem = postmortem(**fields)
+        ids[name] = saving.create_postmortem(database, document, user="test").postmortem_id
+    return ids
+
+
+def _found(database: Database, ids: dict[str, str], query: str, **filters: object) -> set[str]:
+    names = {pid: name for name, pid in ids.items()}
+    hits = search_postmortems(database, query, SearchFilters(**filters), limit=100)  # type: ignore[arg-type]
+    return {names[hit.id] for hit in hits}
+
+
+def test_the_oracle_itself_sees_two_character_japanese() -> None:
+    assert _expected("障害") == {"payment", "login"}
+    assert _expected("ｗａｌｋ") == {"walk"}
+
+
+def test_a_query_finds_exactly_the_documents_that_contain_every_term(
+    database: Database, stored: dict[str, str]
+) -> None:
+    found = {query: _found(database, stored, query) for query in QUERIES}
+    assert found == {query: _expected(query) for query in QUERIES}
+    assert found["障害"] == {"payment", "login"}
+    assert found["接続"] == {"payment", "search"}
+
+
+def test_random_substrings_find_what_contains_them(
+    database: Database, stored: dict[str, str]
+) -> None:
+    texts = [_folded_text(fields) for fields in CORPUS.values()]
+    generator = random.Random(20261129)
+    queries: list[str] = []
+    while len(queries) < 150:
+        text = generator.choice(texts)
+        length = generator.choice([1, 2, 2, 3, 4, 6])
+        start = generator.randrange(0, max(1, len(text) - length))
+        query = text[start : start + length]
+        if query.strip() and not any(character.isspace() for character in query):
+            queries.append(query)
+    mismatches = {
+        query: (found, expected)
+        for query in queries
+        if (found := _found(database, stored, query)) != (expected := _expected(query))
+    }
+    assert mismatches == {}
+
+
+def test_filters_narrow_the_results(database: Database, stored: dict[str, str]) -> None:
+    assert _found(database, stored, "API", service="Payment API") == {"payment"}
+    assert _found(database, stored, "", service="Auth API") == {"login", "database"}
+    assert _found(database, stored, "", severity="critical") == {"payment", "login"}
+    assert _found(database, stored, "", status="review") == {"search"}
+    assert _found(database, stored, "", owner="@mori") == {"walk", "database"}
+    tokyo = "Asia/Tokyo"
+    since = day_start(date(2025, 3, 1), tokyo)
+    until = day_start(date(2025, 6, 1), tokyo)
+    assert _found(database, stored, "", since=since, until=until) == {"login", "search"}
+    assert _found(database, stored, "障害", since=since) == {"payment", "login"}
+
+
+def test_a_match_in_the_title_ranks_first(database: Database) -> None:
+    body_only = postmortem(
+        title="夜間バッチ遅延", summary="監視の閾値を見直した。監視 の通知先も。"
+    )
+    in_title = postmortem(title="監視 の抜け", summary="詳細は後述")
+    saving.create_postmortem(database, body_only, user="t")
+    wanted = saving.create_postmortem(database, in_title, user="t").postmortem_id
+    for query in ("監視", "監視 の"):
+        hits = search_postmortems(database, query)
+        assert hits[0].id == wanted, query
+
+
+def test_each_hit_shows_where_it_matched(database: Database, stored: dict[str, str]) -> None:
+    (hit,) = search_postmortems(database, "omega")
+    assert "omega-auth" in hit.snippet
+    assert hit.services == ["Payment API"]
+    (walk,) = search_postmortems(database, "デプロイ")
+    assert "ﾃﾞﾌﾟﾛｲ" in walk.snippet  # shown as written, found as folded
+
+
+def test_paging_walks_through_every_result(database: Database, stored: dict[str, str]) -> None:
+    everything = [hit.id for hit in search_postmortems(database, "", limit=100)]
+    pages = [
+        hit.id
+        for offset in range(0, 5, 2)
+        for hit in search_postmortems(database, "", limit=2, offset=offset)
+    ]
+    assert pages == everything
+    assert len(everything) == len(CORPUS)
