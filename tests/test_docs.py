@@ -16,7 +16,12 @@ def test_every_command_is_in_the_readme() -> None:
         for command in app.registered_commands
         if command.callback
     ]
-    assert names
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        names += [
+            f"{group.name} {command.name}" for command in group.typer_instance.registered_commands
+        ]
+    assert "db upgrade" in names
     for name in names:
         assert f"`hansei {name}" in README, name
 

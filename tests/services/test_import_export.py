@@ -37,9 +37,10 @@ def test_import_stores_what_reads_and_lists_what_does_not(database: Database, co
     assert len(report.created) == 17
     assert (report.updated, report.unchanged) == ([], [])
     reasons = sorted(failure.reason for failure in report.failed)
+    broken = corpus / "broken"
     assert reasons == [
-        f"{corpus / 'broken' / 'bad.json'}:2: Input should be 'draft', 'review' or 'final' (status)",
-        f"{corpus / 'broken' / 'latin1.md'}:1: not UTF-8 text (byte 0xe9 at offset 17)",
+        f"{broken / 'bad.json'}:2: Input should be 'draft', 'review' or 'final' (status)",
+        f"{broken / 'latin1.md'}:1: not UTF-8 text (byte 0xe9 at offset 17)",
     ]
 
 

@@ -242,7 +242,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-IdArgument = Annotated[str, typer.Argument(help="Postmortem id (or its first 8+ characters).")]
+IdArgument = Annotated[str, typer.Argument(help="Postmortem id (or its first 4+ characters).")]
 
 
 def show(

@@ -1,4 +1,4 @@
-"""Importing files into the store: idempotent, one transaction per document.
+"""Importing files into the store: idempotent, and each document all or nothing.
 
 A file is matched to a stored postmortem by the id an export wrote into it,
 else by title and detection time; an unchanged document creates nothing, a
@@ -8,13 +8,16 @@ and the others still go in.
 
 from __future__ import annotations
 
+import functools
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from hansei.errors import DocumentError
 from hansei.metrics import key_times
@@ -22,6 +25,7 @@ from hansei.model import Postmortem
 from hansei.services.documents import load_with_id
 from hansei.store import Database
 from hansei.store import repository as repo
+from hansei.store.mapping import PreparedDocument, prepare
 
 # Below this many files, starting processes costs more than it saves.
 _PARALLEL_FROM = 32
@@ -47,29 +51,35 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
-class _Loaded:
+class LoadedFile:
     source: str
-    postmortem: Postmortem | None
+    prepared: PreparedDocument | None
     document_id: str | None
     error: str | None
 
 
-def _load(path: Path) -> _Loaded:
+def load_file(path: Path, *, with_bigrams: bool = True) -> LoadedFile:
+    """Read, parse and prepare one file for saving; errors become `file:line: reason`."""
     try:
         loaded = load_with_id(path)
     except DocumentError as error:
-        return _Loaded(str(path), None, None, str(error))
-    return _Loaded(str(path), loaded.result.postmortem, loaded.document_id, None)
+        return LoadedFile(str(path), None, None, str(error))
+    prepared = prepare(loaded.result.postmortem, with_bigrams=with_bigrams)
+    return LoadedFile(str(path), prepared, loaded.document_id, None)
 
 
-def load_all(paths: list[Path], *, workers: int | None = None) -> Iterator[_Loaded]:
-    """Each file read and parsed, in order; on all cores when there are many."""
+def load_all(
+    paths: list[Path], *, with_bigrams: bool = True, workers: int | None = None
+) -> Iterator[LoadedFile]:
+    """Each file loaded, in order; on all cores when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    load = functools.partial(load_file, with_bigrams=with_bigrams)
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
-        yield from map(_load, paths)
+        yield from map(load, paths)
         return
+    chunk = max(1, min(16, len(paths) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_load, paths, chunksize=max(1, min(64, len(paths) // (workers * 8))))
+        yield from pool.map(load, paths, chunksize=chunk)
 
 
 def import_paths(
@@ -80,55 +90,121 @@ def import_paths(
     on_progress: Callable[[str], None] | None = None,
     workers: int | None = None,
 ) -> ImportReport:
+    """Import every file; the report says what became of each."""
     report = ImportReport()
-    for loaded in load_all(paths, workers=workers):
-        if loaded.postmortem is None:
+    batch: list[LoadedFile] = []
+    batch_started = time.monotonic()
+    for loaded in load_all(paths, with_bigrams=database.dialect == "sqlite", workers=workers):
+        if loaded.prepared is None:
             report.failed.append(ImportFailure(loaded.source, loaded.error or "unreadable"))
-        else:
-            try:
-                outcome, postmortem_id = import_document(
-                    database,
-                    loaded.postmortem,
-                    document_id=loaded.document_id,
-                    user=user,
-                    source=loaded.source,
-                )
-            except SQLAlchemyError as error:
-                reason = f"{loaded.source}: the database refused it: {error.__class__.__name__}"
-                report.failed.append(ImportFailure(loaded.source, reason))
-            else:
-                getattr(report, outcome).append(postmortem_id)
-        if on_progress is not None:
-            on_progress(loaded.source)
+            if on_progress is not None:
+                on_progress(loaded.source)
+            continue
+        if not batch:
+            batch_started = time.monotonic()
+        batch.append(loaded)
+        full = len(batch) >= _BATCH_DOCUMENTS
+        if full or time.monotonic() - batch_started >= _BATCH_SECONDS:
+            _write_batch(database, batch, user=user, report=report, on_progress=on_progress)
+            batch = []
+    if batch:
+        _write_batch(database, batch, user=user, report=report, on_progress=on_progress)
     return report
+
+
+# Documents are written a batch per transaction, each inside a savepoint of its
+# own: one document is all there or not there at all, and the commit (where FTS5
+# writes its index) is paid once per batch, not once per file.
+_BATCH_DOCUMENTS = 64
+_BATCH_SECONDS = 0.5
+
+
+def _write_batch(
+    database: Database,
+    batch: list[LoadedFile],
+    *,
+    user: str,
+    report: ImportReport,
+    on_progress: Callable[[str], None] | None,
+) -> None:
+    stored: list[tuple[str, str]] = []
+    refused: list[ImportFailure] = []
+    try:
+        with database.transaction() as session:
+            for loaded in batch:
+                assert loaded.prepared is not None
+                try:
+                    with session.begin_nested():
+                        stored.append(
+                            _store(
+                                session,
+                                loaded.prepared,
+                                document_id=loaded.document_id,
+                                user=user,
+                                source=loaded.source,
+                            )
+                        )
+                except SQLAlchemyError as error:
+                    reason = f"{loaded.source}: the database refused it: {_reason(error)}"
+                    refused.append(ImportFailure(loaded.source, reason))
+    except SQLAlchemyError as error:
+        stored = []
+        refused = [
+            ImportFailure(item.source, f"{item.source}: not saved: {_reason(error)}")
+            for item in batch
+        ]
+    for outcome, postmortem_id in stored:
+        getattr(report, outcome).append(postmortem_id)
+    report.failed.extend(refused)
+    if on_progress is not None:
+        for loaded in batch:
+            on_progress(loaded.source)
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    detail = getattr(error, "orig", None) or error
+    return f"{error.__class__.__name__}: {detail}".splitlines()[0]
 
 
 def import_document(
     database: Database,
-    postmortem: Postmortem,
+    document: Postmortem | PreparedDocument,
     *,
     document_id: str | None,
     user: str,
     source: str | None = None,
 ) -> tuple[str, str]:
-    """Store one document; returns (`created` | `updated` | `unchanged`, its id)."""
-    wanted = repo.normalise_id(document_id) if document_id else None
+    """Store one document in a transaction of its own; returns (outcome, id)."""
     with database.transaction() as session:
-        if wanted is not None and repo.exists(session, wanted):
-            target: str | None = wanted
-        elif wanted is not None:
-            target = None
-        else:
-            target = repo.find_by_title_and_detection(
-                session, postmortem.title, key_times(postmortem).detected
-            )
-        note = f"imported from {source}" if source else "imported"
-        if target is None:
-            result = repo.create(
-                session, postmortem, user=user, postmortem_id=wanted, kind="import", note=note
-            )
-        else:
-            result = repo.update(
-                session, target, postmortem, user=user, base_revision=None, kind="import", note=note
-            )
+        return _store(session, document, document_id=document_id, user=user, source=source)
+
+
+def _store(
+    session: Session,
+    document: Postmortem | PreparedDocument,
+    *,
+    document_id: str | None,
+    user: str,
+    source: str | None,
+) -> tuple[str, str]:
+    """(`created` | `updated` | `unchanged`, the postmortem's id)."""
+    wanted = repo.normalise_id(document_id) if document_id else None
+    postmortem = document.postmortem if isinstance(document, PreparedDocument) else document
+    if wanted is not None and repo.exists(session, wanted):
+        target: str | None = wanted
+    elif wanted is not None:
+        target = None
+    else:
+        target = repo.find_by_title_and_detection(
+            session, postmortem.title, key_times(postmortem).detected
+        )
+    note = f"imported from {source}" if source else "imported"
+    if target is None:
+        result = repo.create(
+            session, document, user=user, postmortem_id=wanted, kind="import", note=note
+        )
+    else:
+        result = repo.update(
+            session, target, document, user=user, base_revision=None, kind="import", note=note
+        )
     return result.outcome, result.postmortem_id

@@ -4,10 +4,44 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from hansei.metrics import computed_downtime, key_times
 from hansei.model import Postmortem
+from hansei.store.search_text import SearchText, bigram_tokens, search_text
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """Everything a save writes, computed without the database.
+
+    Import prepares documents in worker processes, so the one process that
+    writes does little more than run the SQL.
+    """
+
+    postmortem: Postmortem
+    document: dict[str, Any]
+    digest: str
+    columns: dict[str, Any]
+    children: dict[str, list[dict[str, Any]]]
+    search: SearchText
+    bigrams: tuple[str, str] | None
+    """The bigram tokens of title and body, for SQLite's short-term index."""
+
+
+def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDocument:
+    document = document_json(postmortem)
+    text = search_text(postmortem)
+    return PreparedDocument(
+        postmortem=postmortem,
+        document=document,
+        digest=content_hash(document),
+        columns=summary_columns(postmortem),
+        children=child_rows(postmortem),
+        search=text,
+        bigrams=(bigram_tokens(text.title), bigram_tokens(text.body)) if with_bigrams else None,
+    )
 
 
 def document_json(postmortem: Postmortem) -> dict[str, Any]:
@@ -41,16 +75,14 @@ def summary_columns(postmortem: Postmortem) -> dict[str, Any]:
     }
 
 
-def child_rows(postmortem_id: str, postmortem: Postmortem) -> dict[str, list[dict[str, Any]]]:
-    """The rows of each derived table, keyed by table name."""
+def child_rows(postmortem: Postmortem) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each derived table, keyed by table name (without the postmortem id)."""
     return {
         "postmortem_services": [
-            {"postmortem_id": postmortem_id, "service": service}
-            for service in dict.fromkeys(postmortem.impact.services)
+            {"service": service} for service in dict.fromkeys(postmortem.impact.services)
         ],
         "timeline_events": [
             {
-                "postmortem_id": postmortem_id,
                 "position": position,
                 "at": row.at,
                 "event": row.event,
@@ -61,7 +93,6 @@ def child_rows(postmortem_id: str, postmortem: Postmortem) -> dict[str, list[dic
         ],
         "action_items": [
             {
-                "postmortem_id": postmortem_id,
                 "position": position,
                 "number": item.number,
                 "horizon": item.horizon.value if item.horizon else None,
@@ -74,7 +105,6 @@ def child_rows(postmortem_id: str, postmortem: Postmortem) -> dict[str, list[dic
         ],
         "reviews": [
             {
-                "postmortem_id": postmortem_id,
                 "position": position,
                 "date": review.date,
                 "reviewer": review.reviewer,

@@ -16,14 +16,16 @@ from sqlalchemy.orm import Session
 from hansei.errors import NotFoundError
 from hansei.model import Postmortem
 from hansei.store import search_index
-from hansei.store.mapping import (
-    child_rows,
-    content_hash,
-    document_json,
-    postmortem_from_document,
-    summary_columns,
-)
-from hansei.store.tables import CHILD_TABLES, PostmortemRow, RevisionRow
+from hansei.store.mapping import PreparedDocument, postmortem_from_document, prepare
+from hansei.store.tables import CHILD_TABLES, PostmortemRow, RevisionRow, table_of
+
+# Core tables: writes skip the ORM's unit of work, which import would pay per row.
+_POSTMORTEMS = table_of(PostmortemRow)
+_REVISIONS = table_of(RevisionRow)
+# Built once: a statement made anew for every row costs more than running it.
+_INSERT_POSTMORTEM = sa.insert(_POSTMORTEMS)
+_INSERT_REVISION = sa.insert(_REVISIONS)
+_INSERT_CHILD = {row_class: sa.insert(table_of(row_class)) for row_class in CHILD_TABLES}
 
 
 @dataclass(frozen=True)
@@ -80,43 +82,50 @@ def exists(session: Session, postmortem_id: str) -> bool:
     return found is not None
 
 
+def _prepared(session: Session, document: Postmortem | PreparedDocument) -> PreparedDocument:
+    if isinstance(document, PreparedDocument):
+        return document
+    return prepare(document, with_bigrams=session.get_bind().dialect.name == "sqlite")
+
+
 def create(
     session: Session,
-    postmortem: Postmortem,
+    postmortem: Postmortem | PreparedDocument,
     *,
     user: str,
     postmortem_id: str | None = None,
     kind: str = "save",
     note: str | None = None,
 ) -> WriteResult:
+    prepared = _prepared(session, postmortem)
     postmortem_id = postmortem_id or new_id()
-    document = document_json(postmortem)
-    digest = content_hash(document)
+    document, digest = prepared.document, prepared.digest
     now = _now()
     session.execute(
-        sa.insert(PostmortemRow).values(
-            id=postmortem_id,
-            document=document,
-            content_hash=digest,
-            revision=1,
-            last_revision=1,
-            created_at=now,
-            created_by=user,
-            updated_at=now,
-            updated_by=user,
-            **summary_columns(postmortem),
-        )
+        _INSERT_POSTMORTEM,
+        {
+            "id": postmortem_id,
+            "document": document,
+            "content_hash": digest,
+            "revision": 1,
+            "last_revision": 1,
+            "created_at": now,
+            "created_by": user,
+            "updated_at": now,
+            "updated_by": user,
+            **prepared.columns,
+        },
     )
     _add_revision(session, postmortem_id, 1, kind, None, document, digest, now, user, note)
-    _write_children(session, postmortem_id, postmortem, replace=False)
-    search_index.write(session, postmortem_id, postmortem, replace=False)
+    _write_children(session, postmortem_id, prepared, replace=False)
+    search_index.write(session, postmortem_id, prepared, replace=False)
     return WriteResult(postmortem_id, "created", 1, 1)
 
 
 def update(
     session: Session,
     postmortem_id: str,
-    postmortem: Postmortem,
+    postmortem: Postmortem | PreparedDocument,
     *,
     user: str,
     base_revision: int | None,
@@ -128,8 +137,8 @@ def update(
     A stale update is kept as a `conflict` revision (not current) so nothing typed
     is lost; the caller commits and reports it.
     """
-    document = document_json(postmortem)
-    digest = content_hash(document)
+    prepared = _prepared(session, postmortem)
+    document, digest = prepared.document, prepared.digest
     current = session.execute(
         sa.select(PostmortemRow.revision, PostmortemRow.content_hash).where(
             PostmortemRow.id == postmortem_id
@@ -163,14 +172,14 @@ def update(
             revision=number,
             updated_at=now,
             updated_by=user,
-            **summary_columns(postmortem),
+            **prepared.columns,
         )
     )
     _add_revision(
         session, postmortem_id, number, kind, current_revision, document, digest, now, user, note
     )
-    _write_children(session, postmortem_id, postmortem, replace=True)
-    search_index.write(session, postmortem_id, postmortem, replace=True)
+    _write_children(session, postmortem_id, prepared, replace=True)
+    search_index.write(session, postmortem_id, prepared, replace=True)
     return WriteResult(postmortem_id, "updated", number, number)
 
 
@@ -187,30 +196,34 @@ def _add_revision(
     note: str | None,
 ) -> None:
     session.execute(
-        sa.insert(RevisionRow).values(
-            postmortem_id=postmortem_id,
-            number=number,
-            kind=kind,
-            based_on=based_on,
-            document=document,
-            content_hash=digest,
-            created_at=now,
-            created_by=user,
-            note=note,
-        )
+        _INSERT_REVISION,
+        {
+            "postmortem_id": postmortem_id,
+            "number": number,
+            "kind": kind,
+            "based_on": based_on,
+            "document": document,
+            "content_hash": digest,
+            "created_at": now,
+            "created_by": user,
+            "note": note,
+        },
     )
 
 
 def _write_children(
-    session: Session, postmortem_id: str, postmortem: Postmortem, *, replace: bool
+    session: Session, postmortem_id: str, prepared: PreparedDocument, *, replace: bool
 ) -> None:
-    rows = child_rows(postmortem_id, postmortem)
-    for table in CHILD_TABLES:
+    for row_class in CHILD_TABLES:
+        table = table_of(row_class)
         if replace:
-            session.execute(sa.delete(table).where(table.postmortem_id == postmortem_id))
-        values = rows[table.__tablename__]
+            session.execute(sa.delete(table).where(table.c.postmortem_id == postmortem_id))
+        values = prepared.children[row_class.__tablename__]
         if values:
-            session.execute(sa.insert(table), values)
+            session.execute(
+                _INSERT_CHILD[row_class],
+                [{**row, "postmortem_id": postmortem_id} for row in values],
+            )
 
 
 def get(session: Session, postmortem_id: str) -> StoredPostmortem:

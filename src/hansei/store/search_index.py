@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hansei.model import Postmortem
-from hansei.store.search_text import bigram_tokens, search_text
-from hansei.store.tables import SearchDocumentRow
+from hansei.store.mapping import PreparedDocument
+from hansei.store.search_text import bigram_tokens
+from hansei.store.tables import SearchDocumentRow, table_of
+
+_SEARCH = table_of(SearchDocumentRow)
+_INSERT_SEARCH = sa.insert(_SEARCH).returning(_SEARCH.c.id)
 
 _FTS_DELETE = {
     table: sa.text(
@@ -21,41 +24,44 @@ _FTS_INSERT = {
 }
 
 
-def write(session: Session, postmortem_id: str, postmortem: Postmortem, *, replace: bool) -> None:
-    text = search_text(postmortem)
+def write(
+    session: Session, postmortem_id: str, prepared: PreparedDocument, *, replace: bool
+) -> None:
+    text = prepared.search
     values = {"title": text.title, "body": text.body, "display": text.display}
     sqlite = session.get_bind().dialect.name == "sqlite"
     old = None
     if replace:
         old = session.execute(
-            sa.select(SearchDocumentRow.id, SearchDocumentRow.title, SearchDocumentRow.body).where(
-                SearchDocumentRow.postmortem_id == postmortem_id
+            sa.select(_SEARCH.c.id, _SEARCH.c.title, _SEARCH.c.body).where(
+                _SEARCH.c.postmortem_id == postmortem_id
             )
         ).first()
     if old is None:
         row_id = session.execute(
-            sa.insert(SearchDocumentRow)
-            .values(postmortem_id=postmortem_id, **values)
-            .returning(SearchDocumentRow.id)
+            _INSERT_SEARCH, {"postmortem_id": postmortem_id, **values}
         ).scalar_one()
     else:
         row_id = old.id
         if sqlite:
             # External-content and contentless FTS5 tables forget a row only when
             # told exactly what was indexed for it.
-            _fts(session, _FTS_DELETE, row_id, old.title, old.body)
-        session.execute(
-            sa.update(SearchDocumentRow).where(SearchDocumentRow.id == row_id).values(**values)
-        )
+            old_bigrams = (bigram_tokens(old.title), bigram_tokens(old.body))
+            _fts(session, _FTS_DELETE, row_id, (old.title, old.body), old_bigrams)
+        session.execute(sa.update(_SEARCH).where(_SEARCH.c.id == row_id).values(**values))
     if sqlite:
-        _fts(session, _FTS_INSERT, row_id, text.title, text.body)
+        bigrams = prepared.bigrams or (bigram_tokens(text.title), bigram_tokens(text.body))
+        _fts(session, _FTS_INSERT, row_id, (text.title, text.body), bigrams)
 
 
 def _fts(
-    session: Session, statements: dict[str, sa.TextClause], row_id: int, title: str, body: str
+    session: Session,
+    statements: dict[str, sa.TextClause],
+    row_id: int,
+    text: tuple[str, str],
+    bigrams: tuple[str, str],
 ) -> None:
-    session.execute(statements["search_trigram"], {"id": row_id, "title": title, "body": body})
+    session.execute(statements["search_trigram"], {"id": row_id, "title": text[0], "body": text[1]})
     session.execute(
-        statements["search_bigram"],
-        {"id": row_id, "title": bigram_tokens(title), "body": bigram_tokens(body)},
+        statements["search_bigram"], {"id": row_id, "title": bigrams[0], "body": bigrams[1]}
     )

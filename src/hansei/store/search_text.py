@@ -12,7 +12,6 @@ import bisect
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from hansei.model import Postmortem
@@ -73,30 +72,28 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(fold(query).split()))
 
 
-@lru_cache(maxsize=65536)
-def _code(character: str) -> str:
-    return f"{ord(character):06x}"
-
-
 def bigram_tokens(folded: str) -> str:
-    """The tokens of the bigram index: each pair of neighbouring characters, and each
-    last character of a word on its own, as hexadecimal code points.
+    """The tokens of the bigram index: each pair of neighbouring characters, and the
+    last character on its own, as hexadecimal code points (8 digits each).
 
     Hex keeps every character (punctuation and kana included) inside a token that
     FTS5's ascii tokenizer leaves whole. A 2-character term is then one token, and
-    a 1-character term is the prefix of the tokens that start with it.
+    a 1-character term is the prefix of the tokens that start with it. Pairs with
+    white space in them are indexed too (a term never holds white space, so they
+    are never asked for): skipping them would cost more than it saves.
     """
-    tokens: list[str] = []
-    for word in folded.split():
-        codes = [_code(character) for character in word]
-        tokens.extend(map(str.__add__, codes, codes[1:]))
-        tokens.append(codes[-1])
-    return " ".join(tokens)
+    if not folded:
+        return ""
+    codes = folded.encode("utf-32-be").hex()
+    size = len(codes)
+    pairs = [codes[start : start + 16] for start in range(0, size - 8, 8)]
+    pairs.append(codes[size - 8 :])
+    return " ".join(pairs)
 
 
 def bigram_match(term: str) -> str:
     """The FTS5 query that finds a 1- or 2-character term in the bigram index."""
-    codes = "".join(_code(character) for character in term)
+    codes = term.encode("utf-32-be").hex()
     return codes if len(term) == 2 else f"{codes}*"
 
 

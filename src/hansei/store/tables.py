@@ -172,3 +172,10 @@ class SearchDocumentRow(Base):
 
 
 CHILD_TABLES = (ServiceRow, TimelineEventRow, ActionItemRow, ReviewRow)
+
+
+def table_of(row_class: type[Base]) -> sa.Table:
+    """The Core table of a mapped class, for writes that need no ORM bookkeeping."""
+    table = row_class.__table__
+    assert isinstance(table, sa.Table)
+    return table

@@ -1,0 +1,186 @@
+"""The store's commands end to end: db, import, search, show, history, diff, restore, update."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hansei.cli.app import app
+from tests.conftest import EXAMPLES, FIXTURES
+
+WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def db(runner: CliRunner, database_url: str) -> str:
+    upgraded = runner.invoke(app, ["db", "upgrade", "--db", database_url])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "schema empty → 0001" in upgraded.output
+    return database_url
+
+
+def _run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _import_walk(runner: CliRunner, db: str) -> str:
+    code, out, _ = _run(runner, "import", str(WALK), "--db", db, "--user", "mori")
+    assert (code, out) == (0, "1 created, 0 updated, 0 unchanged, 0 failed\n")
+    code, out, _ = _run(runner, "search", "nil", "--json", "--db", db)
+    (hit,) = json.loads(out)
+    identifier: str = hit["id"]
+    return identifier
+
+
+def test_db_status_tells_whether_an_upgrade_is_needed(runner: CliRunner, database_url: str) -> None:
+    code, out, _ = _run(runner, "db", "status", "--db", database_url)
+    assert code == 0
+    assert "schema none (needs `hansei db upgrade` to 0001)" in out
+    _run(runner, "db", "upgrade", "--db", database_url)
+    code, out, _ = _run(runner, "db", "status", "--db", database_url)
+    assert "schema 0001 (current)" in out
+    code, out, _ = _run(runner, "db", "upgrade", "--db", database_url)
+    assert "schema 0001 → 0001" in out
+
+
+def test_import_reports_each_bad_file_and_exits_1(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("just some notes\n", encoding="utf-8")
+    code, out, err = _run(runner, "import", str(EXAMPLES), str(bad), "--db", db)
+    assert code == 1
+    assert out == "3 created, 0 updated, 0 unchanged, 1 failed\n"
+    assert f"{bad}:1: " in err
+    code, out, _ = _run(runner, "import", str(EXAMPLES / "*.md"), "--db", db)
+    assert (code, out) == (0, "0 created, 0 updated, 3 unchanged, 0 failed\n")
+
+
+def test_search_finds_two_character_japanese_with_filters(runner: CliRunner, db: str) -> None:
+    _run(runner, "import", str(EXAMPLES), str(FIXTURES / "messy" / "*.md"), "--db", db)
+    code, out, _ = _run(runner, "search", "枯渇", "--json", "--db", db)
+    titles = sorted(hit["title"] for hit in json.loads(out))
+    assert titles == [
+        "Auth API の DB コネクションプール枯渇によるログイン・認証の全面障害",
+        "Walk API のDB接続プール枯渇による 503 エラー",
+    ]
+    code, out, _ = _run(
+        runner, "search", "枯渇", "--since", "2025-03-01", "--until", "2025-03-02", "--json",
+        "--db", db,
+    )  # fmt: skip
+    assert [hit["title"][:8] for hit in json.loads(out)] == ["Auth API"]
+    code, out, _ = _run(runner, "search", "枯渇", "--db", db)
+    assert code == 0
+    assert "枯渇" in out
+    code, out, _ = _run(runner, "search", "存在しない語", "--db", db)
+    assert out == "no postmortem matches\n"
+    code, _, err = _run(runner, "search", "x", "--since", "yesterday", "--db", db)
+    assert code == 2
+    assert "'yesterday' is not a date" in err
+
+
+def test_show_history_diff_restore(runner: CliRunner, db: str, tmp_path: Path) -> None:
+    pid = _import_walk(runner, db)
+    code, shown, _ = _run(runner, "show", pid[:8], "--db", db)
+    assert shown.startswith(f"<!-- hansei-id: {pid} revision: 1 -->\n# ポストモーテム: Walk API")
+    edited = tmp_path / "edited.md"
+    edited.write_text(shown.replace("全面停止", "全面停止 (追記)", 1), encoding="utf-8")
+    code, out, _ = _run(runner, "update", pid, str(edited), "--db", db, "--user", "ito")
+    assert (code, out) == (0, f"{pid}: saved as revision 2\n")
+    code, out, _ = _run(runner, "history", pid, "--json", "--db", db)
+    assert [(r["number"], r["created_by"], r["current"]) for r in json.loads(out)] == [
+        (1, "mori", False),
+        (2, "ito", True),
+    ]
+    code, out, _ = _run(runner, "diff", pid, "1", "2", "--db", db)
+    assert (
+        "+# ポストモーテム: Walk API デプロイ後の nil pointer dereference による全面停止 (追記)"
+        in out
+    )
+    code, out, _ = _run(runner, "restore", pid, "1", "--db", db)
+    assert out == f"{pid}: revision 1 restored as revision 3\n"
+    code, out, _ = _run(runner, "show", pid, "--format", "json", "--db", db)
+    assert json.loads(out)["postmortem"]["title"].endswith("全面停止")
+    code, out, _ = _run(runner, "show", pid, "--revision", "2", "--format", "json", "--db", db)
+    assert json.loads(out)["revision"] == 2
+    code, out, _ = _run(runner, "history", pid, "--db", db)
+    assert "restore (from 2)" in out
+
+
+def test_a_stale_update_exits_3_and_keeps_both(runner: CliRunner, db: str, tmp_path: Path) -> None:
+    pid = _import_walk(runner, db)
+    _, shown, _ = _run(runner, "show", pid, "--db", db)
+    mine, theirs = tmp_path / "mine.md", tmp_path / "theirs.md"
+    mine.write_text(shown.replace("全面停止", "私の版", 1), encoding="utf-8")
+    theirs.write_text(shown.replace("全面停止", "あなたの版", 1), encoding="utf-8")
+    assert _run(runner, "update", pid, str(theirs), "--db", db)[0] == 0
+    code, _, err = _run(runner, "update", pid, str(mine), "--db", db)
+    assert code == 3
+    assert "is at revision 2, but the update started from revision 1" in err
+    assert "your version is kept as revision 3" in err
+    _, out, _ = _run(runner, "show", pid, "--revision", "3", "--format", "json", "--db", db)
+    assert "私の版" in json.loads(out)["postmortem"]["title"]
+
+
+def test_unknown_ids_and_revisions_are_named(runner: CliRunner, db: str) -> None:
+    pid = _import_walk(runner, db)
+    code, _, err = _run(runner, "show", "deadbeef", "--db", db)
+    assert (code, err) == (2, "hansei: no postmortem 'deadbeef'\n")
+    code, _, err = _run(runner, "diff", pid, "1", "7", "--db", db)
+    assert (code, err) == (2, f"hansei: postmortem {pid} has no revision 7\n")
+
+
+def test_export_writes_files_that_import_unchanged(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
+    _run(runner, "import", str(EXAMPLES), "--db", db)
+    code, out, _ = _run(runner, "export", str(tmp_path / "out"), "--db", db)
+    assert out == f"3 postmortems written to {tmp_path / 'out'}\n"
+    code, out, _ = _run(runner, "import", str(tmp_path / "out"), "--db", db)
+    assert (code, out) == (0, "0 created, 0 updated, 3 unchanged, 0 failed\n")
+    _run(runner, "export", str(tmp_path / "json"), "--format", "json", "--lang", "en", "--db", db)
+    assert len(list((tmp_path / "json").glob("*.json"))) == 3
+
+
+def test_the_default_database_is_a_sqlite_file_set_up_on_first_use(tmp_path: Path) -> None:
+    # The installed console script, with HANSEI_DATABASE_URL as the only hint.
+    url = f"sqlite:///{tmp_path / 'data' / 'team.db'}"
+    environment = {**os.environ, "HANSEI_DATABASE_URL": url, "HANSEI_USER": "ci-bot"}
+    script = Path(sys.executable).with_name("hansei")
+    done = subprocess.run(
+        [str(script), "import", str(WALK)], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "team.db").exists()
+    done = subprocess.run(
+        [str(script), "search", "障害", "--json"], env=environment, capture_output=True, text=True
+    )
+    (hit,) = json.loads(done.stdout)
+    history = subprocess.run(
+        [str(script), "history", hit["id"], "--json"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(history.stdout)[0]["created_by"] == "ci-bot"
+
+
+def test_an_unreachable_database_is_a_clear_error(runner: CliRunner) -> None:
+    url = "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2"
+    code, _, err = _run(runner, "search", "x", "--db", url)
+    assert code == 2
+    assert err.startswith(
+        "hansei: cannot use the database postgresql+psycopg://nobody@127.0.0.1:9/none"
+    )
