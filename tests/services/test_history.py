@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -163,3 +165,36 @@ def _counts(database: Database) -> dict[str, int]:
         return {
             t: session.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables
         }
+
+
+def test_two_writers_from_the_same_revision_one_wins_one_is_kept(database: Database) -> None:
+    document = _example()
+    pid = saving.create_postmortem(database, document, user="mori").postmortem_id
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def write(user: str) -> None:
+        start.wait()
+        try:
+            saving.update_postmortem(
+                database, pid, _retitled(document, f"{user} の版"), user=user, base_revision=1
+            )
+            outcomes[user] = "saved"
+        except ConflictError:
+            outcomes[user] = "conflict"
+
+    threads = [threading.Thread(target=write, args=(user,)) for user in ("ito", "sato")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    (winner,) = [user for user, outcome in outcomes.items() if outcome == "saved"]
+    revisions = history.list_revisions(database, pid)
+    assert [(r.number, r.kind, r.current) for r in revisions] == [
+        (1, "save", False),
+        (2, "save", True),
+        (3, "conflict", False),
+    ]
+    assert revisions[1].created_by == winner
+    assert history.get_postmortem(database, pid).postmortem.title == f"{winner} の版"

@@ -19,7 +19,7 @@ from hansei.cli.output import error_console, stdout_console
 from hansei.config import Settings, load_settings
 from hansei.errors import HanseiError, UsageError
 from hansei.markdown import render_html, render_markdown
-from hansei.model import Language
+from hansei.model import Language, Severity, Status
 from hansei.services import exporting, history, importing, saving, searching
 from hansei.services.documents import expand_paths, load_with_id, with_id_comment
 from hansei.store import Database, create_engine, open_database
@@ -177,8 +177,8 @@ def _day(value: str | None, option: str) -> date | None:
 def search_command(
     query: Annotated[str, typer.Argument(help="Words that must all occur (any language).")] = "",
     service: Annotated[str | None, typer.Option(help="Only incidents of this service.")] = None,
-    severity: Annotated[str | None, typer.Option(help="critical, high, medium or low.")] = None,
-    status: Annotated[str | None, typer.Option(help="draft, review or final.")] = None,
+    severity: Annotated[Severity | None, typer.Option(help="Only this severity.")] = None,
+    status: Annotated[Status | None, typer.Option(help="Only this status.")] = None,
     since: Annotated[str | None, typer.Option(help="Detected on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Detected on or before (YYYY-MM-DD).")] = None,
     owner: Annotated[
@@ -194,8 +194,8 @@ def search_command(
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
     filters = SearchFilters(
         service=service,
-        severity=severity,
-        status=status,
+        severity=severity.value if severity else None,
+        status=status.value if status else None,
         owner=owner,
         since=searching.day_start(since_day, timezone) if since_day else None,
         until=searching.day_start(date.fromordinal(until_day.toordinal() + 1), timezone)
