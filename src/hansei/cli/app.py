@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -15,7 +14,13 @@ from rich.text import Text
 from hansei import __version__
 from hansei.cli import store_commands
 from hansei.cli.lint import lint
-from hansei.cli.output import error_console, metrics_table, print_diagnostics, stdout_console
+from hansei.cli.output import (
+    OutputFormat,
+    error_console,
+    metrics_table,
+    print_diagnostics,
+    stdout_console,
+)
 from hansei.config import Settings, load_settings
 from hansei.errors import DocumentError, HanseiError, SettingsError
 from hansei.markdown import ParseResult, render_html, render_markdown
@@ -32,12 +37,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-class OutputFormat(StrEnum):
-    md = "md"
-    json = "json"
-    html = "html"
 
 
 def _fail(message: str) -> NoReturn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 
 from rich.console import Console
 from rich.table import Table
@@ -12,6 +13,14 @@ from hansei.markdown import Diagnostic
 from hansei.markdown.values import format_duration, format_number
 from hansei.metrics import Metrics
 from hansei.model import Language
+
+
+class OutputFormat(StrEnum):
+    """How a command prints one postmortem."""
+
+    md = "md"
+    json = "json"
+    html = "html"
 
 
 def error_console() -> Console:

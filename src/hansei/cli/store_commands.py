@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from hansei.cli.output import error_console, stdout_console
+from hansei.cli.output import OutputFormat, error_console, stdout_console
 from hansei.config import Settings, load_settings
 from hansei.errors import HanseiError, UsageError
 from hansei.markdown import render_html, render_markdown
@@ -40,12 +40,6 @@ db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args
 class ExportFormat(StrEnum):
     md = "md"
     json = "json"
-
-
-class ShowFormat(StrEnum):
-    md = "md"
-    json = "json"
-    html = "html"
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -248,7 +242,7 @@ IdArgument = Annotated[str, typer.Argument(help="Postmortem id (or its first 4+ 
 def show(
     postmortem: IdArgument,
     revision: Annotated[int | None, typer.Option(help="An older revision.")] = None,
-    output_format: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.md,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.md,
     db: DbOption = None,
 ) -> None:
     """Print a stored postmortem (Markdown carries its id, so it can be edited and updated)."""
@@ -261,11 +255,11 @@ def show(
             if revision is None
             else history.revision_document(database, postmortem_id, revision)
         )
-    if output_format is ShowFormat.json:
+    if output_format is OutputFormat.json:
         typer.echo(
             _dump({"id": postmortem_id, "revision": number, "postmortem": document.to_json_dict()})
         )
-    elif output_format is ShowFormat.html:
+    elif output_format is OutputFormat.html:
         typer.echo(render_html(document), nl=False)
     else:
         typer.echo(with_id_comment(render_markdown(document), postmortem_id, number), nl=False)
