@@ -184,3 +184,17 @@ def test_an_unreachable_database_is_a_clear_error(runner: CliRunner) -> None:
     assert err.startswith(
         "hansei: cannot use the database postgresql+psycopg://nobody@127.0.0.1:9/none"
     )
+
+
+def test_update_refuses_a_file_of_another_postmortem(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
+    _run(runner, "import", str(EXAMPLES), "--db", db)
+    _, out, _ = _run(runner, "search", "", "--json", "--db", db)
+    first, second = (hit["id"] for hit in json.loads(out)[:2])
+    _, shown, _ = _run(runner, "show", first, "--db", db)
+    other = tmp_path / "other.md"
+    other.write_text(shown, encoding="utf-8")
+    code, _, err = _run(runner, "update", second, str(other), "--db", db)
+    assert code == 2
+    assert err == f"hansei: {other} is postmortem {first}, not {second}\n"

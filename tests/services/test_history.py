@@ -198,3 +198,13 @@ def test_two_writers_from_the_same_revision_one_wins_one_is_kept(database: Datab
     ]
     assert revisions[1].created_by == winner
     assert history.get_postmortem(database, pid).postmortem.title == f"{winner} の版"
+
+
+def test_the_same_edit_from_an_old_revision_is_no_conflict(database: Database) -> None:
+    document = _example()
+    pid = saving.create_postmortem(database, document, user="mori").postmortem_id
+    fixed = _retitled(document, "同じ直し")
+    saving.update_postmortem(database, pid, fixed, user="ito", base_revision=1)
+    again = saving.update_postmortem(database, pid, fixed, user="sato", base_revision=1)
+    assert (again.outcome, again.revision) == ("unchanged", 2)
+    assert len(history.list_revisions(database, pid)) == 2

@@ -131,3 +131,62 @@ def test_export_in_the_other_language(database: Database, tmp_path: Path) -> Non
     assert loaded.result.postmortem.language is Language.en
     original = history.get_postmortem(database, pid).postmortem
     assert loaded.result.postmortem == original.model_copy(update={"language": Language.en})
+
+
+def test_a_draft_without_title_or_detection_imports_once(
+    database: Database, tmp_path: Path
+) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text("# ポストモーテム: \n\n## 概要\n\n調査中。\n", encoding="utf-8")
+    (created,) = importing.import_paths(database, [draft], user="mori").created
+    assert importing.import_paths(database, [draft], user="mori").unchanged == [created]
+
+
+def test_an_earlier_export_under_another_name_is_replaced(
+    database: Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "pm.md"
+    text = (EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    (pid,) = importing.import_paths(database, [source], user="mori").created
+    out = tmp_path / "out"
+    (first,) = exporting.export_all(database, out)
+    unrelated = out / "notes.md"
+    unrelated.write_text("# メモ\n", encoding="utf-8")
+    source.write_text(text.replace("**日付**: 2025-01-16", "**日付**: 2025-01-17"), "utf-8")
+    assert importing.import_paths(database, [source], user="mori").updated == [pid]
+    (second,) = exporting.export_all(database, out)
+    assert first.path.name.startswith("2025-01-16")
+    assert second.path.name.startswith("2025-01-17")
+    assert sorted(path.name for path in out.iterdir()) == sorted([second.path.name, "notes.md"])
+    assert importing.import_paths(database, [second.path], user="m").unchanged == [pid]
+
+
+def test_two_files_with_one_id_are_not_both_imported(database: Database, tmp_path: Path) -> None:
+    (pid,) = importing.import_paths(
+        database, [EXAMPLES / "2025-05-20-search-latency.en.md"], user="m"
+    ).created
+    (exported,) = exporting.export_all(database, tmp_path / "a")
+    copy = tmp_path / "b" / "copy.md"
+    copy.parent.mkdir()
+    copy.write_text(
+        exported.path.read_text(encoding="utf-8").replace("latency", "LATENCY"), "utf-8"
+    )
+    report = importing.import_paths(database, [exported.path, copy], user="m")
+    assert report.unchanged == [pid]
+    (failure,) = report.failed
+    assert (
+        failure.reason
+        == f"{copy}:1: carries the same hansei-id as {exported.path}; import one of them"
+    )
+
+
+def test_an_id_comment_counts_only_as_the_first_line(tmp_path: Path) -> None:
+    text = (EXAMPLES / "2025-05-20-search-latency.en.md").read_text(encoding="utf-8")
+    quoted = tmp_path / "quoted.md"
+    quoted.write_text(text + "\n<!-- hansei-id: " + "1" * 32 + " -->\n", encoding="utf-8")
+    assert load_with_id(quoted).document_id is None
+    first = tmp_path / "first.md"
+    first.write_text("\n<!-- hansei-id: " + "1" * 32 + " revision: 4 -->\n" + text, "utf-8")
+    loaded = load_with_id(first)
+    assert (loaded.document_id, loaded.revision) == ("1" * 32, 4)

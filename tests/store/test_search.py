@@ -7,12 +7,14 @@ import unicodedata
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from hansei.model import Postmortem
 from hansei.services import saving
 from hansei.services.searching import day_start, search_postmortems
 from hansei.store import Database
 from hansei.store.search import SearchFilters
+from hansei.store.tables import PostmortemRow
 from tests.factories import jst, postmortem
 
 # Each document: the fields that carry text, and nothing else that could match.
@@ -216,3 +218,15 @@ def test_paging_walks_through_every_result(database: Database, stored: dict[str,
     ]
     assert pages == everything
     assert len(everything) == len(CORPUS)
+
+
+def test_a_deleted_postmortem_is_never_found_again(database: Database) -> None:
+    gone = saving.create_postmortem(
+        database, postmortem(title="カモノハシ platypus"), user="t"
+    ).postmortem_id
+    with database.transaction() as session:
+        session.execute(sa.delete(PostmortemRow).where(PostmortemRow.id == gone))
+    kept = saving.create_postmortem(database, postmortem(title="別の件"), user="t").postmortem_id
+    for query in ("platypus", "カモノハシ", "カモ", "別の件"):
+        found = [hit.id for hit in search_postmortems(database, query)]
+        assert found == ([kept] if query == "別の件" else []), query

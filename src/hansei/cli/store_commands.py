@@ -14,16 +14,18 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from hansei.cli.output import OutputFormat, error_console, stdout_console
 from hansei.config import Settings, load_settings
-from hansei.errors import HanseiError, UsageError
+from hansei.errors import ConflictError, HanseiError, UsageError
 from hansei.markdown import render_html, render_markdown
 from hansei.model import Language, Severity, Status
 from hansei.services import exporting, history, importing, saving, searching
 from hansei.services.documents import expand_paths, load_with_id, with_id_comment
-from hansei.store import Database, create_engine, open_database
+from hansei.store import Database, create_engine, describe, open_database
 from hansei.store.migrate import current_revision, head_revision, upgrade
+from hansei.store.repository import normalise_id
 from hansei.store.search import SearchFilters, SearchHit
 
 DbOption = Annotated[
@@ -63,8 +65,12 @@ def _database(url: str | None) -> Iterator[Database]:
         _fail(f"hansei: {error}")
     try:
         yield database
+    except ConflictError as error:
+        _fail(f"hansei: {error}", 3)
     except HanseiError as error:
-        _fail(f"hansei: {error}", 3 if error.__class__.__name__ == "ConflictError" else 2)
+        _fail(f"hansei: {error}")
+    except SQLAlchemyError as error:  # locked past the busy timeout, connection lost …
+        _fail(f"hansei: the database failed: {describe(error)}")
     finally:
         database.dispose()
 
@@ -359,6 +365,9 @@ def update_command(
         )
     with _database(db) as database:
         postmortem_id = history.resolve(database, postmortem)
+        carried = normalise_id(loaded.document_id) if loaded.document_id else None
+        if carried is not None and carried != postmortem_id:
+            _fail(f"hansei: {file} is postmortem {carried}, not {postmortem_id}")
         result = saving.update_postmortem(
             database,
             postmortem_id,

@@ -79,10 +79,30 @@ def load_with_id(path: Path) -> LoadedDocument:
         postmortem, document_id, revision = _from_json(text, str(path))
         return LoadedDocument(ParseResult(postmortem), document_id, revision)
     result = parse_markdown(text, source=str(path))
-    found = _ID_COMMENT.search(text, 0, 4096)
+    found = _id_comment(text)
     if found is None:
         return LoadedDocument(result, None)
     return LoadedDocument(result, found.group(1), int(found.group(2)) if found.group(2) else None)
+
+
+def _id_comment(text: str) -> re.Match[str] | None:
+    """The id comment, on the first line that is not blank (where export writes it)."""
+    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
+    return _ID_COMMENT.fullmatch(first.strip())
+
+
+def read_id(path: Path) -> str | None:
+    """The id an exported file carries, without parsing the rest (None if unreadable)."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            head = stream.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _id_comment(head)
+    if found is not None:
+        return found.group(1)
+    ids = re.search(r'"id"\s*:\s*"([0-9a-f]{32})"', head)
+    return ids.group(1) if ids else None
 
 
 def with_id_comment(markdown: str, document_id: str, revision: int) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hansei.markdown import render_markdown
 from hansei.model import Language, Postmortem
-from hansei.services.documents import with_id_comment
+from hansei.services.documents import read_id, with_id_comment
 from hansei.store import Database
 from hansei.store import repository as repo
 
@@ -35,12 +35,22 @@ def export_all(
         for postmortem_id in repo.all_ids(session):
             stored = repo.get(session, postmortem_id)
             path = directory / _file_name(postmortem_id, stored.postmortem, language, file_format)
+            _remove_older_exports(directory, postmortem_id, keep=path)
             text = _content(
                 postmortem_id, stored.revision, stored.postmortem, language, file_format
             )
             _write_atomically(path, text)
             written.append(ExportedFile(postmortem_id, path))
     return written
+
+
+def _remove_older_exports(directory: Path, postmortem_id: str, *, keep: Path) -> None:
+    # A file from an earlier export (another date or language in its name) would
+    # carry the same id and, imported later, bring an old version back.
+    for suffix in ("md", "json"):
+        for older in directory.glob(f"*-{postmortem_id[:12]}.*{suffix}"):
+            if older != keep and read_id(older) == postmortem_id:
+                older.unlink()
 
 
 def _file_name(

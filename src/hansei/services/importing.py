@@ -9,6 +9,7 @@ and the others still go in.
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from hansei.errors import DocumentError
 from hansei.metrics import key_times
 from hansei.model import Postmortem
 from hansei.services.documents import load_with_id
-from hansei.store import Database
+from hansei.store import Database, describe
 from hansei.store import repository as repo
 from hansei.store.mapping import PreparedDocument, prepare
 
@@ -62,9 +63,12 @@ def load_file(path: Path, *, with_bigrams: bool = True) -> LoadedFile:
     """Read, parse and prepare one file for saving; errors become `file:line: reason`."""
     try:
         loaded = load_with_id(path)
+        prepared = prepare(loaded.result.postmortem, with_bigrams=with_bigrams)
     except DocumentError as error:
         return LoadedFile(str(path), None, None, str(error))
-    prepared = prepare(loaded.result.postmortem, with_bigrams=with_bigrams)
+    except Exception as error:  # a bug in hansei must cost one file, not the whole import
+        reason = f"{path}: hansei could not read it ({error.__class__.__name__}: {error})"
+        return LoadedFile(str(path), None, None, reason)
     return LoadedFile(str(path), prepared, loaded.document_id, None)
 
 
@@ -78,7 +82,10 @@ def load_all(
         yield from map(load, paths)
         return
     chunk = max(1, min(16, len(paths) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Not fork: the caller may be running threads (a progress bar, a connection pool).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["hansei.services.importing"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(load, paths, chunksize=chunk)
 
 
@@ -94,9 +101,11 @@ def import_paths(
     report = ImportReport()
     batch: list[LoadedFile] = []
     batch_started = time.monotonic()
+    sources_of_ids: dict[str, str] = {}
     for loaded in load_all(paths, with_bigrams=database.dialect == "sqlite", workers=workers):
-        if loaded.prepared is None:
-            report.failed.append(ImportFailure(loaded.source, loaded.error or "unreadable"))
+        error = loaded.error or _second_with_id(loaded, sources_of_ids)
+        if loaded.prepared is None or error is not None:
+            report.failed.append(ImportFailure(loaded.source, error or "unreadable"))
             if on_progress is not None:
                 on_progress(loaded.source)
             continue
@@ -110,6 +119,18 @@ def import_paths(
     if batch:
         _write_batch(database, batch, user=user, report=report, on_progress=on_progress)
     return report
+
+
+def _second_with_id(loaded: LoadedFile, sources_of_ids: dict[str, str]) -> str | None:
+    """Two files with one id (an old export beside a new one): the first one read wins
+    and the other is reported, rather than one silently replacing the other."""
+    wanted = repo.normalise_id(loaded.document_id) if loaded.document_id else None
+    if wanted is None:
+        return None
+    first = sources_of_ids.setdefault(wanted, loaded.source)
+    if first == loaded.source:
+        return None
+    return f"{loaded.source}:1: carries the same hansei-id as {first}; import one of them"
 
 
 # Documents are written a batch per transaction, each inside a savepoint of its
@@ -162,8 +183,7 @@ def _write_batch(
 
 
 def _reason(error: SQLAlchemyError) -> str:
-    detail = getattr(error, "orig", None) or error
-    return f"{error.__class__.__name__}: {detail}".splitlines()[0]
+    return describe(error)
 
 
 def import_document(
@@ -188,23 +208,30 @@ def _store(
     source: str | None,
 ) -> tuple[str, str]:
     """(`created` | `updated` | `unchanged`, the postmortem's id)."""
+    prepared = (
+        document
+        if isinstance(document, PreparedDocument)
+        else prepare(document, with_bigrams=session.get_bind().dialect.name == "sqlite")
+    )
+    postmortem = prepared.postmortem
     wanted = repo.normalise_id(document_id) if document_id else None
-    postmortem = document.postmortem if isinstance(document, PreparedDocument) else document
-    if wanted is not None and repo.exists(session, wanted):
-        target: str | None = wanted
-    elif wanted is not None:
-        target = None
+    detected = key_times(postmortem).detected
+    repo.lock_for_matching(session, wanted or f"{postmortem.title}|{detected}")
+    if wanted is not None:
+        target = wanted if repo.exists(session, wanted) else None
     else:
+        # Title and detection time name an incident; a document with neither (an
+        # early draft) is recognised by its content, so importing it twice is harmless.
         target = repo.find_by_title_and_detection(
-            session, postmortem.title, key_times(postmortem).detected
-        )
+            session, postmortem.title, detected
+        ) or repo.find_by_content(session, prepared.digest)
     note = f"imported from {source}" if source else "imported"
     if target is None:
         result = repo.create(
-            session, document, user=user, postmortem_id=wanted, kind="import", note=note
+            session, prepared, user=user, postmortem_id=wanted, kind="import", note=note
         )
     else:
         result = repo.update(
-            session, target, document, user=user, base_revision=None, kind="import", note=note
+            session, target, prepared, user=user, base_revision=None, kind="import", note=note
         )
     return result.outcome, result.postmortem_id

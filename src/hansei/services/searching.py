@@ -55,6 +55,8 @@ def service_budget(
 ) -> ServiceBudget:
     """The error budget of `service` over the rolling window that ends at `end`:
     the downtime of every incident of the service, counted inside the window only."""
+    # In UTC: across a clock change, local days are not 1,440 minutes long.
+    end = end.astimezone(dt.UTC)
     start = end - dt.timedelta(days=window_days)
     with database.reading() as session:
         incidents = queries.incidents_of_service(session, service, start=start, end=end)

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from hansei.store.tables import ActionItemRow, PostmortemRow, ServiceRow
 
-OPEN_STATUSES = ("todo", "in_progress")
-
 
 @dataclass(frozen=True)
 class ActionFilters:

@@ -146,7 +146,8 @@ def update(
     ).first()
     if current is None:
         raise NotFoundError(f"no postmortem {postmortem_id}")
-    if digest == current.content_hash and base_revision in (None, current.revision):
+    if digest == current.content_hash:
+        # Whatever it started from, it reads as the current revision does: no conflict.
         return WriteResult(postmortem_id, "unchanged", current.revision, current.revision)
     # Taking the next number locks the row (PostgreSQL) before the current revision
     # is compared, so two writers cannot both pass the check.
@@ -268,6 +269,23 @@ def find_by_title_and_detection(
         .order_by(PostmortemRow.created_at)
         .limit(1)
     ).first()
+
+
+def find_by_content(session: Session, digest: str) -> str | None:
+    """A postmortem whose current revision is exactly this document."""
+    return session.scalars(
+        sa.select(PostmortemRow.id)
+        .where(PostmortemRow.content_hash == digest)
+        .order_by(PostmortemRow.created_at)
+        .limit(1)
+    ).first()
+
+
+def lock_for_matching(session: Session, key: str) -> None:
+    """On PostgreSQL, serialise writers that would match the same document, so two
+    imports of one new file cannot both create it (SQLite's writers queue anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(key))))
 
 
 def history(session: Session, postmortem_id: str) -> list[RevisionInfo]:

@@ -105,10 +105,11 @@ def trigram_match(term: str) -> str:
 def snippet(display: str, terms: list[str], *, width: int = 60) -> str:
     """About `width` characters of the text around the first match of a term."""
     folded = fold(display)
-    if len(folded) != len(display):
-        # Folding changed lengths (ß → ss, ㍻ → 平成): map offsets character by character.
-        return _snippet_by_character(display, terms, width)
-    return _cut(display, _first_match(folded, terms, _body_start(display)), width)
+    if len(folded) == len(display) and unicodedata.is_normalized("NFKC", display):
+        # Case folding alone only ever lengthens: the same length means the same offsets.
+        return _cut(display, _first_match(folded, terms, _body_start(display)), width)
+    # NFKC joins (ﾃﾞ → デ) and splits (㍻ → 平成): map offsets piece by piece.
+    return _snippet_by_piece(display, terms, width)
 
 
 def _body_start(display: str) -> int:
@@ -125,17 +126,33 @@ def _first_match(folded: str, terms: list[str], body_start: int) -> int:
     return body_start
 
 
-def _snippet_by_character(display: str, terms: list[str], width: int) -> str:
+def _snippet_by_piece(display: str, terms: list[str], width: int) -> str:
     offsets: list[int] = []
     pieces: list[str] = []
-    for index, character in enumerate(display):
-        piece = fold(character)
+    for index, group in _pieces(display):
+        piece = fold(group)
         pieces.append(piece)
         offsets.extend([index] * len(piece))
     offsets.append(len(display))
     folded = "".join(pieces)
     body_start = bisect.bisect_left(offsets, _body_start(display))
     return _cut(display, offsets[_first_match(folded, terms, body_start)], width)
+
+
+# Marks that NFKC joins to the character before them.
+_JOINING = frozenset("\uff9e\uff9f\u3099\u309a\u309b\u309c")
+
+
+def _pieces(display: str) -> Iterator[tuple[int, str]]:
+    """Each character with the marks that follow it, and where it starts."""
+    start = 0
+    for index in range(1, len(display) + 1):
+        if index < len(display) and (
+            display[index] in _JOINING or unicodedata.combining(display[index])
+        ):
+            continue
+        yield start, display[start:index]
+        start = index
 
 
 def _cut(display: str, start: int, width: int) -> str:

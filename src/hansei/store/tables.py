@@ -70,7 +70,7 @@ class PostmortemRow(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     downtime_minutes: Mapped[float | None] = mapped_column(sa.Float)
     document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_JSON)
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    content_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
     revision: Mapped[int] = mapped_column(sa.Integer)
     last_revision: Mapped[int] = mapped_column(sa.Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -152,14 +152,18 @@ class SearchDocumentRow(Base):
     """
 
     __tablename__ = "search_documents"
-    __table_args__ = tuple(
-        sa.Index(
-            f"ix_search_documents_{column}_trgm",
-            column,
-            postgresql_using="gin",
-            postgresql_ops={column: "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql")
-        for column in ("title", "body")
+    __table_args__ = (
+        *(
+            sa.Index(
+                f"ix_search_documents_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("title", "body")
+        ),
+        # Ids are never reused, so an index entry left by a deleted row matches nothing.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
