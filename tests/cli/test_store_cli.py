@@ -6,13 +6,16 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from hansei.cli.app import app
+from hansei.store import create_engine
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.databases import postgres_schema, postgres_url, require_postgres
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 
@@ -198,3 +201,27 @@ def test_update_refuses_a_file_of_another_postmortem(
     code, _, err = _run(runner, "update", second, str(other), "--db", db)
     assert code == 2
     assert err == f"hansei: {other} is postmortem {first}, not {second}\n"
+
+
+def test_db_upgrade_warns_when_postgresql_cannot_index_japanese(runner: CliRunner) -> None:
+    require_postgres()
+    name = f"hansei_c_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(
+            f"CREATE DATABASE {name} TEMPLATE template0 LC_CTYPE 'C' LC_COLLATE 'C'"
+        )
+    url = postgres_url().rsplit("/", 1)[0] + f"/{name}"
+    try:
+        code, out, err = _run(runner, "db", "upgrade", "--db", url)
+        assert code == 0, err
+        assert "schema empty → 0001" in out
+        assert "hansei: warning: the database's LC_CTYPE is C: pg_trgm makes no trigrams" in err
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.dispose()
+    # The test database (C.UTF-8) gets no such warning.
+    with postgres_schema() as good:
+        code, _, err = _run(runner, "db", "upgrade", "--db", good)
+        assert (code, err) == (0, "")

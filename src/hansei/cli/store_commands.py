@@ -24,7 +24,7 @@ from hansei.model import Language, Severity, Status
 from hansei.services import exporting, history, importing, saving, searching
 from hansei.services.documents import expand_paths, load_with_id, with_id_comment
 from hansei.store import Database, create_engine, describe, open_database
-from hansei.store.migrate import current_revision, head_revision, upgrade
+from hansei.store.migrate import current_revision, head_revision, search_setup_problem, upgrade
 from hansei.store.repository import normalise_id
 from hansei.store.search import SearchFilters, SearchHit
 
@@ -86,13 +86,16 @@ def db_upgrade(db: DbOption = None) -> None:
     try:
         database = Database(create_engine(url))
         before, after = upgrade(database)
+        problem = search_setup_problem(database)
     except HanseiError as error:
         _fail(f"hansei: {error}")
-    except Exception as error:  # a driver's error: unreachable server, bad credentials …
-        _fail(f"hansei: cannot upgrade {url}: {error}")
+    except SQLAlchemyError as error:  # unreachable server, bad credentials, no rights …
+        _fail(f"hansei: cannot upgrade {url}: {describe(error)}")
     database.dispose()
     was = before or "empty"
     typer.echo(f"{database.url}: schema {was} → {after}")
+    if problem:
+        error_console().print(f"hansei: warning: {problem}", markup=False)
 
 
 @db_app.command("status")

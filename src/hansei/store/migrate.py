@@ -67,3 +67,20 @@ def check_schema(database: Database, *, upgrade_new_sqlite: bool) -> None:
         f"the database {database.url} {state}; this hansei needs {head}: "
         "run `hansei db upgrade` first"
     )
+
+
+def search_setup_problem(database: Database) -> str | None:
+    """Why search would be slow on this database, if it would (PostgreSQL's ctype)."""
+    if database.dialect != "postgresql":
+        return None
+    with database.engine.connect() as connection:
+        ctype = connection.exec_driver_sql(
+            "SELECT datctype FROM pg_database WHERE datname = current_database()"
+        ).scalar_one()
+    if str(ctype).split(".")[0] in ("C", "POSIX") and str(ctype) not in ("C.UTF-8", "C.utf8"):
+        return (
+            f"the database's LC_CTYPE is {ctype}: pg_trgm makes no trigrams of Japanese "
+            "under it, so Japanese searches scan every row; create the database with "
+            "LC_CTYPE 'C.UTF-8' (or ja_JP.UTF-8) for indexed search"
+        )
+    return None
