@@ -13,6 +13,7 @@ from hansei.model import Postmortem
 from hansei.services import saving
 from hansei.services.searching import day_start, search_postmortems
 from hansei.store import Database
+from hansei.store import search as search_module
 from hansei.store.search import SearchFilters
 from hansei.store.tables import PostmortemRow
 from tests.factories import jst, postmortem
@@ -230,3 +231,21 @@ def test_a_deleted_postmortem_is_never_found_again(database: Database) -> None:
     for query in ("platypus", "カモノハシ", "カモ", "別の件"):
         found = [hit.id for hit in search_postmortems(database, query)]
         assert found == ([kept] if query == "別の件" else []), query
+
+
+def test_filters_find_results_beyond_the_first_window(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On SQLite the best matches are filtered first; a narrow window must still
+    # find a match that ranks below it.
+    monkeypatch.setattr(search_module, "filtered_window", lambda wanted: 2)
+    for number in range(4):
+        saving.create_postmortem(
+            database, postmortem(title=f"監視 監視 {number}", impact={"severity": "high"}), user="t"
+        )
+    rare = saving.create_postmortem(
+        database, postmortem(title="夜間", summary="監視", impact={"severity": "low"}), user="t"
+    ).postmortem_id
+    hits = search_postmortems(database, "監視", SearchFilters(severity="low"))
+    assert [hit.id for hit in hits] == [rare]
+    assert len(search_postmortems(database, "監視", SearchFilters(severity="high"), limit=3)) == 3

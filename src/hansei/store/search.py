@@ -1,10 +1,11 @@
 """Search: every query term must occur in the postmortem's folded text.
 
 SQLite answers terms of 3+ characters from the FTS5 trigram index and shorter
-terms from the bigram index; PostgreSQL answers each term with LIKE over
-pg_trgm GIN indexes. The set found is the same on both. Postmortems whose
-title holds more of the terms come first on both; SQLite then orders by bm25
-(the title weighs 4× the body), and both by detection time, newest first.
+terms from the bigram index, ordered by FTS5's rank (bm25, a title match
+weighing 10× a body match); PostgreSQL answers each term with LIKE over
+pg_trgm GIN indexes, postmortems whose title holds more of the terms first.
+Then both order by detection time, newest first. The set found is the same on
+both; the order may differ.
 """
 
 from __future__ import annotations
@@ -53,33 +54,20 @@ def search(
     offset: int = 0,
 ) -> list[SearchHit]:
     terms = query_terms(query)
-    statement = sa.select(
-        PostmortemRow.id,
-        PostmortemRow.title,
-        PostmortemRow.status,
-        PostmortemRow.severity,
-        PostmortemRow.detected_at,
-        PostmortemRow.author,
-        SearchDocumentRow.display,
-    ).join(SearchDocumentRow, SearchDocumentRow.postmortem_id == PostmortemRow.id)
-    order: list[Any] = []
-    if terms:
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        # Title matches first, on both databases; then bm25 where FTS5 gives it.
-        position = sa.func.instr if sqlite else sa.func.strpos
-        titles_matched = [
-            sa.case((position(SearchDocumentRow.title, term) > 0, 1), else_=0) for term in terms
-        ]
-        order.append(sa.desc(functools.reduce(operator.add, titles_matched)))
-        if sqlite:
-            hits = _sqlite_hits(terms)
-            statement = statement.join(hits, hits.c.doc == SearchDocumentRow.id)
-            order.append(hits.c.score)
-        else:
-            statement = statement.where(*(_pg_term(term) for term in terms))
-    statement = statement.where(*_filter_conditions(filters or SearchFilters()))
-    order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
-    rows = session.execute(statement.order_by(*order).limit(limit).offset(offset)).all()
+    filters = filters or SearchFilters()
+    if terms and session.get_bind().dialect.name == "sqlite":
+        # Most searches want the first page: FTS5 picks the best rows by its rank
+        # first. With filters the best may be filtered out, so a wider window is
+        # tried before all matches are ranked.
+        wanted = limit + offset
+        has_filters = any(getattr(filters, name) for name in SearchFilters.__dataclass_fields__)
+        windows = [filtered_window(wanted), None] if has_filters else [wanted]
+        for window in windows:
+            rows = _run(session, terms, filters, limit, offset, window)
+            if window is None or len(rows) == limit:
+                break
+    else:
+        rows = _run(session, terms, filters, limit, offset, None)
     services = _services(session, [row.id for row in rows])
     return [
         SearchHit(
@@ -96,14 +84,54 @@ def search(
     ]
 
 
-def _sqlite_hits(terms: list[str]) -> sa.Subquery:
+def filtered_window(wanted: int) -> int:
+    """How many of the best matches to filter before falling back to all of them."""
+    return max(500, 25 * wanted)
+
+
+def _run(
+    session: Session,
+    terms: list[str],
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    window: int | None,
+) -> list[sa.Row[Any]]:
+    statement = sa.select(
+        PostmortemRow.id,
+        PostmortemRow.title,
+        PostmortemRow.status,
+        PostmortemRow.severity,
+        PostmortemRow.detected_at,
+        PostmortemRow.author,
+        SearchDocumentRow.display,
+    ).join(SearchDocumentRow, SearchDocumentRow.postmortem_id == PostmortemRow.id)
+    order: list[Any] = []
+    if terms and session.get_bind().dialect.name == "sqlite":
+        hits = _sqlite_hits(terms, window)
+        statement = statement.join(hits, hits.c.doc == SearchDocumentRow.id)
+        order.append(hits.c.score)
+    elif terms:
+        statement = statement.where(*(_pg_term(term) for term in terms))
+        titles_matched = [
+            sa.case((sa.func.strpos(SearchDocumentRow.title, term) > 0, 1), else_=0)
+            for term in terms
+        ]
+        order.append(sa.desc(functools.reduce(operator.add, titles_matched)))
+    statement = statement.where(*_filter_conditions(filters))
+    order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
+    return list(session.execute(statement.order_by(*order).limit(limit).offset(offset)).all())
+
+
+def _sqlite_hits(terms: list[str], window: int | None) -> sa.Subquery:
+    """Matching rows and their FTS5 rank (bm25, a title match 10×; lower is better)."""
     long_terms = [term for term in terms if len(term) >= 3]
     short_terms = [term for term in terms if len(term) < 3]
     bigram_query = " AND ".join(bigram_match(term) for term in short_terms)
-    params: dict[str, str] = {}
+    params: dict[str, Any] = {}
     if long_terms:
         sql = (
-            "SELECT rowid AS doc, bm25(search_trigram, 4.0, 1.0) AS score "
+            "SELECT rowid AS doc, rank AS score "
             "FROM search_trigram WHERE search_trigram MATCH :trigram"
         )
         params["trigram"] = " AND ".join(trigram_match(term) for term in long_terms)
@@ -114,10 +142,13 @@ def _sqlite_hits(terms: list[str]) -> sa.Subquery:
             params["bigram"] = bigram_query
     else:
         sql = (
-            "SELECT rowid AS doc, bm25(search_bigram, 4.0, 1.0) AS score "
+            "SELECT rowid AS doc, rank AS score "
             "FROM search_bigram WHERE search_bigram MATCH :bigram"
         )
         params["bigram"] = bigram_query
+    if window is not None:
+        sql += " ORDER BY rank LIMIT :window"
+        params["window"] = window
     return (
         sa.text(sql)
         .bindparams(**params)

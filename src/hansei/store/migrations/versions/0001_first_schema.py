@@ -167,8 +167,11 @@ def _create_search_indexes() -> None:
         )
         op.execute(
             "CREATE VIRTUAL TABLE search_bigram USING fts5("
-            "title, body, content='', tokenize='ascii', detail='none')"
+            "title, body, content='', tokenize='ascii', detail='column')"
         )
+        # `ORDER BY rank` lets FTS5 keep only the best rows; a title match weighs 10×.
+        for table in ("search_trigram", "search_bigram"):
+            op.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', 'bm25(10.0, 1.0)')")
         # A deleted row leaves the trigram index with it. The bigram index cannot be
         # told from SQL (its tokens are written by hansei); its stale entries point
         # at ids that are never reused, so they match nothing.
