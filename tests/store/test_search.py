@@ -147,9 +147,15 @@ def test_the_oracle_itself_sees_two_character_japanese() -> None:
     assert _expected("ｗａｌｋ") == {"walk"}
 
 
+@pytest.mark.parametrize("ranked_at_most", [search_module.RANKED_AT_MOST, 0])
 def test_a_query_finds_exactly_the_documents_that_contain_every_term(
-    database: Database, stored: dict[str, str]
+    database: Database,
+    stored: dict[str, str],
+    ranked_at_most: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Both ways SQLite orders matches (ranked, or newest first when many match).
+    monkeypatch.setattr(search_module, "RANKED_AT_MOST", ranked_at_most)
     found = {query: _found(database, stored, query) for query in QUERIES}
     assert found == {query: _expected(query) for query in QUERIES}
     assert found["障害"] == {"payment", "login"}
@@ -195,11 +201,20 @@ def test_a_match_in_the_title_ranks_first(database: Database) -> None:
         title="夜間バッチ遅延", summary="監視の閾値を見直した。監視 の通知先も。"
     )
     in_title = postmortem(title="監視 の抜け", summary="詳細は後述")
+    for other in ("証明書の期限切れ", "DNS レコード削除", "ディスク容量逼迫"):
+        saving.create_postmortem(database, postmortem(title=other, summary=other), user="t")
     saving.create_postmortem(database, body_only, user="t")
     wanted = saving.create_postmortem(database, in_title, user="t").postmortem_id
     for query in ("監視", "監視 の"):
         hits = search_postmortems(database, query)
         assert hits[0].id == wanted, query
+    # A term of three or more characters: ranked by relevance on SQLite, a title
+    # match still first.
+    long_body = postmortem(title="夜間の遅延", summary="タイムアウト。再びタイムアウト。")
+    long_title = postmortem(title="タイムアウト多発", summary="詳細は後述")
+    saving.create_postmortem(database, long_body, user="t")
+    wanted = saving.create_postmortem(database, long_title, user="t").postmortem_id
+    assert search_postmortems(database, "タイムアウト")[0].id == wanted
 
 
 def test_each_hit_shows_where_it_matched(database: Database, stored: dict[str, str]) -> None:
@@ -249,3 +264,18 @@ def test_filters_find_results_beyond_the_first_window(
     hits = search_postmortems(database, "監視", SearchFilters(severity="low"))
     assert [hit.id for hit in hits] == [rare]
     assert len(search_postmortems(database, "監視", SearchFilters(severity="high"), limit=3)) == 3
+
+
+def test_when_many_match_the_newest_stored_come_first(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANKED_AT_MOST", 2)
+    ids = [
+        saving.create_postmortem(database, postmortem(title=f"監視 {n}"), user="t").postmortem_id
+        for n in range(4)
+    ]
+    found = [hit.id for hit in search_postmortems(database, "監視", limit=3)]
+    if database.dialect == "sqlite":
+        assert found == ids[::-1][:3]
+    else:  # PostgreSQL: title matches first, then the most recently detected, then id
+        assert found == sorted(ids)[:3]

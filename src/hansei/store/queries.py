@@ -68,9 +68,9 @@ def action_items(
             ActionItemRow.due < filters.overdue_on,
             sa.or_(ActionItemRow.status.is_(None), ActionItemRow.status != "done"),
         )
-    statement = statement.order_by(
-        ActionItemRow.due.asc().nulls_last(), ActionItemRow.postmortem_id, ActionItemRow.position
-    )
+    # Overdue items all have a due date: a plain ascending order can follow the index.
+    by_due = ActionItemRow.due.asc() if filters.overdue_on else ActionItemRow.due.asc().nulls_last()
+    statement = statement.order_by(by_due, ActionItemRow.postmortem_id, ActionItemRow.position)
     if limit is not None:
         statement = statement.limit(limit)
     return [ActionItemRecord(*row) for row in session.execute(statement)]

@@ -108,53 +108,74 @@ def _run(
     ).join(SearchDocumentRow, SearchDocumentRow.postmortem_id == PostmortemRow.id)
     order: list[Any] = []
     if terms and session.get_bind().dialect.name == "sqlite":
-        hits = _sqlite_hits(terms, window)
+        hits, title_first = _sqlite_hits(session, terms, window)
         statement = statement.join(hits, hits.c.doc == SearchDocumentRow.id)
+        if title_first:
+            order.append(_titles_matched(terms, sa.func.instr))
         order.append(hits.c.score)
     elif terms:
         statement = statement.where(*(_pg_term(term) for term in terms))
-        titles_matched = [
-            sa.case((sa.func.strpos(SearchDocumentRow.title, term) > 0, 1), else_=0)
-            for term in terms
-        ]
-        order.append(sa.desc(functools.reduce(operator.add, titles_matched)))
+        order.append(_titles_matched(terms, sa.func.strpos))
     statement = statement.where(*_filter_conditions(filters))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
     return list(session.execute(statement.order_by(*order).limit(limit).offset(offset)).all())
 
 
-def _sqlite_hits(terms: list[str], window: int | None) -> sa.Subquery:
-    """Matching rows and their FTS5 rank (bm25, a title match 10×; lower is better)."""
+def _titles_matched(terms: list[str], position: Any) -> sa.UnaryExpression[Any]:
+    """Postmortems whose title holds more of the terms first."""
+    matched = [sa.case((position(SearchDocumentRow.title, term) > 0, 1), else_=0) for term in terms]
+    return sa.desc(functools.reduce(operator.add, matched))
+
+
+# Ranking costs a few microseconds a match; past this many matches the newest come
+# first instead (a word in thousands of postmortems says little of any of them).
+RANKED_AT_MOST = 2000
+
+
+def _sqlite_hits(
+    session: Session, terms: list[str], window: int | None
+) -> tuple[sa.Subquery, bool]:
+    """Matching rows with their order, and whether titles must be compared first.
+
+    With few matches: FTS5's rank (bm25, a title match 10×, lower is better)
+    when a term of 3+ characters gives the trigram index something to rank;
+    for short terms alone (the bigram index keeps no positions, so bm25 knows
+    nothing) title matches first, as on PostgreSQL. With many: the newest stored.
+    """
     long_terms = [term for term in terms if len(term) >= 3]
     short_terms = [term for term in terms if len(term) < 3]
-    bigram_query = " AND ".join(bigram_match(term) for term in short_terms)
     params: dict[str, Any] = {}
+    if short_terms:
+        params["bigram"] = " AND ".join(bigram_match(term) for term in short_terms)
     if long_terms:
-        sql = (
-            "SELECT rowid AS doc, rank AS score "
-            "FROM search_trigram WHERE search_trigram MATCH :trigram"
-        )
         params["trigram"] = " AND ".join(trigram_match(term) for term in long_terms)
+        matching = "FROM search_trigram WHERE search_trigram MATCH :trigram"
         if short_terms:
-            sql += (
+            matching += (
                 " AND rowid IN (SELECT rowid FROM search_bigram WHERE search_bigram MATCH :bigram)"
             )
-            params["bigram"] = bigram_query
     else:
-        sql = (
-            "SELECT rowid AS doc, rank AS score "
-            "FROM search_bigram WHERE search_bigram MATCH :bigram"
-        )
-        params["bigram"] = bigram_query
-    if window is not None:
-        sql += " ORDER BY rank LIMIT :window"
+        matching = "FROM search_bigram WHERE search_bigram MATCH :bigram"
+    probe = sa.text(f"SELECT count(*) FROM (SELECT rowid {matching} LIMIT {RANKED_AT_MOST + 1})")
+    few = session.execute(probe, params).scalar_one() <= RANKED_AT_MOST
+    title_first = few and not long_terms
+    if title_first:
+        score, order = "0", None  # every match is compared in the outer query
+    elif few:
+        score, order = "rank", "rank"
+    else:
+        score, order = "-rowid", "rowid DESC"
+    sql = f"SELECT rowid AS doc, {score} AS score {matching}"
+    if window is not None and order is not None:
+        sql += f" ORDER BY {order} LIMIT :window"
         params["window"] = window
-    return (
+    hits = (
         sa.text(sql)
         .bindparams(**params)
         .columns(sa.column("doc", sa.Integer), sa.column("score", sa.Float))
         .subquery("hits")
     )
+    return hits, title_first
 
 
 def _pattern(term: str) -> str:

@@ -119,8 +119,9 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16)),
         sa.PrimaryKeyConstraint("id", name="pk_action_items"),
     )
-    for column in ("postmortem_id", "horizon", "owner", "due", "status"):
+    for column in ("postmortem_id", "horizon", "due", "status"):
         op.create_index(f"ix_action_items_{column}", "action_items", [column])
+    op.create_index("ix_action_items_owner_due", "action_items", ["owner", "due"])
 
     op.create_table(
         "reviews",
@@ -167,11 +168,13 @@ def _create_search_indexes() -> None:
         )
         op.execute(
             "CREATE VIRTUAL TABLE search_bigram USING fts5("
-            "title, body, content='', tokenize='ascii', detail='column')"
+            "title, body, content='', tokenize='ascii', detail='none')"
         )
         # `ORDER BY rank` lets FTS5 keep only the best rows; a title match weighs 10×.
-        for table in ("search_trigram", "search_bigram"):
-            op.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', 'bm25(10.0, 1.0)')")
+        # (The bigram index keeps no positions, so bm25 cannot rank its matches.)
+        op.execute(
+            "INSERT INTO search_trigram(search_trigram, rank) VALUES ('rank', 'bm25(10.0, 1.0)')"
+        )
         # A deleted row leaves the trigram index with it. The bigram index cannot be
         # told from SQL (its tokens are written by hansei); its stale entries point
         # at ids that are never reused, so they match nothing.
