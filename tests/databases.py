@@ -61,6 +61,7 @@ def postgres_schema() -> Iterator[str]:
 @contextmanager
 def empty_database_url(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
         yield f"sqlite:///{folder / 'hansei.db'}"
     else:
         with postgres_schema() as url:

@@ -49,8 +49,16 @@ def _import_walk(runner: CliRunner, db: str) -> str:
 
 def test_db_status_tells_whether_an_upgrade_is_needed(runner: CliRunner, database_url: str) -> None:
     code, out, _ = _run(runner, "db", "status", "--db", database_url)
-    assert code == 0
-    assert "schema none (needs `hansei db upgrade` to 0001)" in out
+    if database_url.startswith("sqlite"):
+        # Not created by looking at it: the first import makes the file.
+        assert (code, out) == (
+            0,
+            f"{database_url}: no database yet (the first `hansei import` creates it)\n",
+        )
+        assert not Path(database_url.removeprefix("sqlite:///")).exists()
+    else:
+        assert code == 1
+        assert "schema none (needs `hansei db upgrade` to 0001)" in out
     _run(runner, "db", "upgrade", "--db", database_url)
     code, out, _ = _run(runner, "db", "status", "--db", database_url)
     assert "schema 0001 (current)" in out
@@ -225,3 +233,49 @@ def test_db_upgrade_warns_when_postgresql_cannot_index_japanese(runner: CliRunne
     with postgres_schema() as good:
         code, _, err = _run(runner, "db", "upgrade", "--db", good)
         assert (code, err) == (0, "")
+
+
+def test_reading_commands_do_not_create_a_database(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "typo" / "hansei.db"
+    for command in (["search", "x"], ["show", "abcd1234"], ["export", str(tmp_path / "out")]):
+        code, _, err = _run(runner, *command, "--db", f"sqlite:///{path}")
+        assert (code, err) == (2, f"hansei: no database at {path} (`hansei import` creates it)\n")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_import_refuses_what_is_no_postmortem_and_shows_warnings(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Shopping list\n\n- milk\n", encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}\n", encoding="utf-8")
+    vague = tmp_path / "vague.md"
+    vague.write_text(
+        WALK.read_text(encoding="utf-8").replace(
+            "- **復旧**: 2025-01-16 12:35:00 JST", "- **復旧**: そのうち"
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = _run(runner, "import", str(notes), str(empty), str(vague), "--db", db)
+    assert (code, out) == (1, "1 created, 0 updated, 0 unchanged, 2 failed\n")
+    assert f"{notes}:1: not a postmortem: none of the template's sections or fields" in err
+    assert f"{empty}:1: not a postmortem: the document is empty" in err
+    assert f"{vague}:" in err
+    assert "warning: bad-timestamp" in err
+
+
+def test_export_into_a_file_is_a_clear_error(runner: CliRunner, db: str, tmp_path: Path) -> None:
+    _run(runner, "import", str(WALK), "--db", db)
+    taken = tmp_path / "taken"
+    taken.write_text("", encoding="utf-8")
+    code, _, err = _run(runner, "export", str(taken), "--db", db)
+    assert code == 2
+    assert err.startswith(f"hansei: cannot write to {taken}: ")
+
+
+def test_owners_are_found_with_or_without_the_at_sign(runner: CliRunner, db: str) -> None:
+    _run(runner, "import", str(EXAMPLES), "--db", db)
+    _, with_at, _ = _run(runner, "search", "--owner", "@ksato", "--json", "--db", db)
+    _, without, _ = _run(runner, "search", "--owner", "ksato", "--json", "--db", db)
+    assert json.loads(with_at) == json.loads(without) != []

@@ -12,6 +12,7 @@ from hansei.services import exporting, history, importing
 from hansei.services.documents import load_with_id
 from hansei.store import Database
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.databases import fresh_database
 
 MESSY = FIXTURES / "messy"
 
@@ -108,17 +109,19 @@ def test_an_exported_file_keeps_its_id_even_when_the_title_changes(
     assert "改題" in (history.get_postmortem(database, pid).postmortem.title or "")
 
 
-def test_ids_travel_to_another_database(database: Database, tmp_path: Path) -> None:
-    (pid,) = importing.import_paths(
-        database, [EXAMPLES / "2025-05-20-search-latency.en.md"], user="m"
-    ).created
-    exported = exporting.export_all(database, tmp_path / "out")
-    # The same files into the same store, matched by id rather than by title.
-    assert importing.import_paths(database, [exported[0].path], user="m").unchanged == [pid]
+def test_ids_travel_to_another_database(
+    database: Database, database_kind: str, tmp_path: Path
+) -> None:
+    source = EXAMPLES / "2025-05-20-search-latency.en.md"
+    (pid,) = importing.import_paths(database, [source], user="m").created
+    (exported,) = exporting.export_all(database, tmp_path / "out")
+    with fresh_database(database_kind, tmp_path / "other") as other:
+        assert importing.import_paths(other, [exported.path], user="m").created == [pid]
+    # An id this database does not know, on an incident it holds: matched by title
+    # and detection time, not stored twice.
     copy = tmp_path / "copy.md"
-    text = exported[0].path.read_text(encoding="utf-8").replace(pid, "0" * 31 + "1", 1)
-    copy.write_text(text, encoding="utf-8")
-    assert importing.import_paths(database, [copy], user="m").created == ["0" * 31 + "1"]
+    copy.write_text(exported.path.read_text("utf-8").replace(pid, "0" * 31 + "1", 1), "utf-8")
+    assert importing.import_paths(database, [copy], user="m").unchanged == [pid]
 
 
 def test_export_in_the_other_language(database: Database, tmp_path: Path) -> None:

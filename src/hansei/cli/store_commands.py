@@ -16,14 +16,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from hansei.cli.output import OutputFormat, error_console, stdout_console
+from hansei.cli.output import OutputFormat, error_console, print_diagnostics, stdout_console
 from hansei.config import Settings, load_settings
 from hansei.errors import ConflictError, HanseiError, UsageError
 from hansei.markdown import render_html, render_markdown
 from hansei.model import Language, Severity, Status
 from hansei.services import exporting, history, importing, saving, searching
-from hansei.services.documents import expand_paths, load_with_id, with_id_comment
-from hansei.store import Database, create_engine, describe, open_database
+from hansei.services.documents import (
+    expand_paths,
+    load_with_id,
+    require_postmortem,
+    with_id_comment,
+)
+from hansei.store import Database, create_engine, describe, open_database, sqlite_file
 from hansei.store.migrate import current_revision, head_revision, search_setup_problem, upgrade
 from hansei.store.repository import normalise_id
 from hansei.store.search import SearchFilters, SearchHit
@@ -57,10 +62,10 @@ def _settings() -> Settings:
 
 
 @contextmanager
-def _database(url: str | None) -> Iterator[Database]:
+def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
     settings = _settings()
     try:
-        database = open_database(url or settings.resolved_database_url())
+        database = open_database(url or settings.resolved_database_url(), create=create)
     except HanseiError as error:
         _fail(f"hansei: {error}")
     try:
@@ -84,11 +89,16 @@ def db_upgrade(db: DbOption = None) -> None:
     """Create the schema, or bring it up to this version of hansei."""
     url = db or _settings().resolved_database_url()
     try:
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         database = Database(create_engine(url))
         before, after = upgrade(database)
         problem = search_setup_problem(database)
     except HanseiError as error:
         _fail(f"hansei: {error}")
+    except OSError as error:
+        _fail(f"hansei: cannot create the database folder: {error}")
     except SQLAlchemyError as error:  # unreachable server, bad credentials, no rights …
         _fail(f"hansei: cannot upgrade {url}: {describe(error)}")
     database.dispose()
@@ -102,17 +112,24 @@ def db_upgrade(db: DbOption = None) -> None:
 def db_status(db: DbOption = None) -> None:
     """Show which database is used and whether its schema is current."""
     url = db or _settings().resolved_database_url()
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        typer.echo(f"{url}: no database yet (the first `hansei import` creates it)")
+        return
     try:
         database = Database(create_engine(url))
         current = current_revision(database)
     except HanseiError as error:
         _fail(f"hansei: {error}")
-    except Exception as error:
-        _fail(f"hansei: cannot read {url}: {error}")
+    except SQLAlchemyError as error:
+        _fail(f"hansei: cannot read {url}: {describe(error)}")
     database.dispose()
     head = head_revision()
-    state = "current" if current == head else f"needs `hansei db upgrade` to {head}"
-    typer.echo(f"{database.url}: schema {current or 'none'} ({state})")
+    if current == head:
+        typer.echo(f"{database.url}: schema {current} (current)")
+        return
+    typer.echo(f"{database.url}: schema {current or 'none'} (needs `hansei db upgrade` to {head})")
+    raise typer.Exit(1)
 
 
 def import_files(
@@ -125,8 +142,10 @@ def import_files(
         files = expand_paths(paths, folder_patterns=("*.md", "*.json"))
     except UsageError as error:
         raise typer.BadParameter(str(error), param_hint="PATH") from error
+    if not files:
+        raise typer.BadParameter("found no *.md or *.json files to import", param_hint="PATH")
     who = _user(user)
-    with _database(db) as database:
+    with _database(db, create=True) as database:
         progress = Progress(
             TextColumn("importing"),
             BarColumn(),
@@ -134,14 +153,17 @@ def import_files(
             TimeElapsedColumn(),
             console=error_console(),
             transient=True,
+            disable=not error_console().is_terminal,
         )
         with progress:
             task = progress.add_task("import", total=len(files))
             report = importing.import_paths(
                 database, files, user=who, on_progress=lambda _source: progress.advance(task)
             )
+    for warning in report.warnings:
+        error_console().print(warning, markup=False)
     for failure in report.failed:
-        error_console().print(f"{failure.reason}", markup=False)
+        error_console().print(failure.reason, markup=False)
     typer.echo(
         f"{len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed"
@@ -160,9 +182,12 @@ def export_files(
 ) -> None:
     """Write every postmortem to a file that imports back unchanged."""
     with _database(db) as database:
-        written = exporting.export_all(
-            database, directory, language=lang, file_format=file_format.value
-        )
+        try:
+            written = exporting.export_all(
+                database, directory, language=lang, file_format=file_format.value
+            )
+        except OSError as error:
+            _fail(f"hansei: cannot write to {directory}: {error.strerror or error}")
     typer.echo(f"{len(written)} postmortems written to {directory}")
 
 
@@ -226,6 +251,8 @@ def search_command(
             f"{hit.title or '(untitled)'}\n[dim]{hit.snippet}[/dim]",
         )
     stdout_console().print(table)
+    if len(hits) == limit:
+        error_console().print(f"the first {limit} shown; --limit shows more", markup=False)
 
 
 def _hit_json(hit: SearchHit) -> dict[str, Any]:
@@ -358,8 +385,10 @@ def update_command(
     """Save an edited file as a new revision, refused if someone saved since you started."""
     try:
         loaded = load_with_id(file)
+        require_postmortem(loaded, str(file))
     except HanseiError as error:
         _fail(str(error))
+    print_diagnostics(str(file), loaded.result.diagnostics)
     base = base_revision if base_revision is not None else loaded.revision
     if base is None:
         raise typer.BadParameter(

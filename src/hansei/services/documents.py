@@ -168,3 +168,24 @@ def _skip_items(decoder: json.JSONDecoder, text: str, position: int, count: int)
         except json.JSONDecodeError:
             return -1
     return whitespace.match(text, position).end()  # type: ignore[union-attr]
+
+
+def require_postmortem(loaded: LoadedDocument, source: str) -> None:
+    """Refuse what reads as no postmortem at all before it is stored.
+
+    The parser is lenient (any `#` heading is a title, unknown sections are kept),
+    which suits `hansei parse`; a README or a shopping list in an imported folder
+    must not become a postmortem.
+    """
+    result = loaded.result
+    if result.lines:
+        known = [key for key in result.lines if key != "title" and not key.startswith("extra_")]
+        if not known:
+            raise DocumentError(
+                "not a postmortem: none of the template's sections or fields "
+                "(概要 / Summary, 発生日時 / Timestamps, タイムライン / Timeline, …)",
+                line=1,
+                source=source,
+            )
+    elif result.postmortem == Postmortem():
+        raise DocumentError("not a postmortem: the document is empty", line=1, source=source)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from hansei.errors import DocumentError
 from hansei.metrics import key_times
 from hansei.model import Postmortem
-from hansei.services.documents import load_with_id
+from hansei.services.documents import load_with_id, require_postmortem
 from hansei.store import Database, describe
 from hansei.store import repository as repo
 from hansei.store.mapping import PreparedDocument, prepare
@@ -45,6 +45,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the parser could not read in files that were imported (`file:line: warning: …`)."""
 
     @property
     def total(self) -> int:
@@ -57,19 +59,25 @@ class LoadedFile:
     prepared: PreparedDocument | None
     document_id: str | None
     error: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def load_file(path: Path, *, with_bigrams: bool = True) -> LoadedFile:
     """Read, parse and prepare one file for saving; errors become `file:line: reason`."""
     try:
         loaded = load_with_id(path)
+        require_postmortem(loaded, str(path))
         prepared = prepare(loaded.result.postmortem, with_bigrams=with_bigrams)
     except DocumentError as error:
         return LoadedFile(str(path), None, None, str(error))
     except Exception as error:  # a bug in hansei must cost one file, not the whole import
         reason = f"{path}: hansei could not read it ({error.__class__.__name__}: {error})"
         return LoadedFile(str(path), None, None, reason)
-    return LoadedFile(str(path), prepared, loaded.document_id, None)
+    warnings = tuple(
+        f"{path}:{found.line}: warning: {found.code}: {found.message}"
+        for found in loaded.result.diagnostics
+    )
+    return LoadedFile(str(path), prepared, loaded.document_id, None, warnings)
 
 
 def load_all(
@@ -103,6 +111,7 @@ def import_paths(
     batch_started = time.monotonic()
     sources_of_ids: dict[str, str] = {}
     for loaded in load_all(paths, with_bigrams=database.dialect == "sqlite", workers=workers):
+        report.warnings.extend(loaded.warnings)
         error = loaded.error or _second_with_id(loaded, sources_of_ids)
         if loaded.prepared is None or error is not None:
             report.failed.append(ImportFailure(loaded.source, error or "unreadable"))
@@ -217,10 +226,11 @@ def _store(
     wanted = repo.normalise_id(document_id) if document_id else None
     detected = key_times(postmortem).detected
     repo.lock_for_matching(session, wanted or f"{postmortem.title}|{detected}")
-    if wanted is not None:
-        target = wanted if repo.exists(session, wanted) else None
+    if wanted is not None and repo.exists(session, wanted):
+        target: str | None = wanted
     else:
-        # Title and detection time name an incident; a document with neither (an
+        # Title and detection time name an incident (also one exported from another
+        # database, whose id this one does not know); a document with neither (an
         # early draft) is recognised by its content, so importing it twice is harmless.
         target = repo.find_by_title_and_detection(
             session, postmortem.title, detected

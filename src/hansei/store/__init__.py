@@ -3,6 +3,6 @@
 Only the services layer uses it; nothing here opens a connection until asked.
 """
 
-from hansei.store.database import Database, create_engine, describe, open_database
+from hansei.store.database import Database, create_engine, describe, open_database, sqlite_file
 
-__all__ = ["Database", "create_engine", "describe", "open_database"]
+__all__ = ["Database", "create_engine", "describe", "open_database", "sqlite_file"]

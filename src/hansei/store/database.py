@@ -70,9 +70,15 @@ def create_engine(url: str, **options: Any) -> sa.Engine:
     raise StoreError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and for `:memory:`)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def _sqlite_engine(url: sa.URL, **options: Any) -> sa.Engine:
-    if url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, **options)
 
     @sa.event.listens_for(engine, "connect")
@@ -97,13 +103,25 @@ def _sqlite_engine(url: sa.URL, **options: Any) -> sa.Engine:
     return engine
 
 
-def open_database(url: str, *, upgrade_new_sqlite: bool = True) -> Database:
-    """Connect, and check the schema is current (a new SQLite file is created at once)."""
+def open_database(url: str, *, create: bool = True) -> Database:
+    """Connect, and check the schema is current.
+
+    A SQLite file that does not exist yet is created with its schema when
+    `create` is set (commands that store something); commands that only read
+    refuse it, so a mistyped path is an error rather than an empty database.
+    """
     from hansei.store.migrate import check_schema
 
-    database = Database(create_engine(url))
+    engine = create_engine(url)
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        if not create:
+            engine.dispose()
+            raise StoreError(f"no database at {path} (`hansei import` creates it)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    database = Database(engine)
     try:
-        check_schema(database, upgrade_new_sqlite=upgrade_new_sqlite)
+        check_schema(database, upgrade_new_sqlite=True)
     except SQLAlchemyError as error:
         database.dispose()
         raise StoreError(f"cannot use the database {database.url}: {describe(error)}") from error

@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session
 from hansei.store.tables import ActionItemRow, PostmortemRow, ServiceRow
 
 
+def owner_spellings(owner: str) -> list[str]:
+    """`tanaka` and `@tanaka` name the same person: the template writes owners both ways."""
+    bare = owner.removeprefix("@")
+    return [bare, f"@{bare}"]
+
+
 @dataclass(frozen=True)
 class ActionFilters:
     owner: str | None = None
@@ -51,7 +57,7 @@ def action_items(
         ActionItemRow.status,
     ).join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
     if filters.owner:
-        statement = statement.where(ActionItemRow.owner == filters.owner)
+        statement = statement.where(ActionItemRow.owner.in_(owner_spellings(filters.owner)))
     if filters.status:
         statement = statement.where(ActionItemRow.status == filters.status)
     if filters.horizon:

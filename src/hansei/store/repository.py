@@ -255,6 +255,8 @@ def resolve_id(session: Session, reference: str) -> str:
             return found[0]
         if len(found) > 1:
             raise NotFoundError(f"{reference!r} names more than one postmortem; give more of it")
+    elif len(prefix) < 4:
+        raise NotFoundError(f"no postmortem {reference!r} (give at least 4 characters of an id)")
     raise NotFoundError(f"no postmortem {reference!r}")
 
 

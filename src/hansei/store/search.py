@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hansei.store.queries import owner_spellings
 from hansei.store.search_text import bigram_match, query_terms, snippet, trigram_match
 from hansei.store.tables import ActionItemRow, PostmortemRow, SearchDocumentRow, ServiceRow
 
@@ -211,10 +212,10 @@ def _filter_conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
     if filters.owner:
         conditions.append(
             sa.or_(
-                PostmortemRow.author == filters.owner,
+                PostmortemRow.author.in_(owner_spellings(filters.owner)),
                 sa.exists().where(
                     ActionItemRow.postmortem_id == PostmortemRow.id,
-                    ActionItemRow.owner == filters.owner,
+                    ActionItemRow.owner.in_(owner_spellings(filters.owner)),
                 ),
             )
         )
