@@ -154,7 +154,7 @@ def test_a_query_finds_exactly_the_documents_that_contain_every_term(
     ranked_at_most: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Both ways of ordering matches (ranked, or newest first when many match).
+    # Both ways SQLite orders matches (ranked, or newest first when many match).
     monkeypatch.setattr(search_module, "RANKED_AT_MOST", ranked_at_most)
     found = {query: _found(database, stored, query) for query in QUERIES}
     assert found == {query: _expected(query) for query in QUERIES}
@@ -277,5 +277,5 @@ def test_when_many_match_the_newest_stored_come_first(
     found = [hit.id for hit in search_postmortems(database, "監視", limit=3)]
     if database.dialect == "sqlite":
         assert found == ids[::-1][:3]
-    else:  # PostgreSQL: the most recently detected (none is here), then by id
+    else:  # PostgreSQL: title matches first, then the most recently detected, then id
         assert found == sorted(ids)[:3]

@@ -4,8 +4,7 @@ SQLite answers terms of 3+ characters from the FTS5 trigram index and shorter
 terms from the bigram index, ordered by FTS5's rank (bm25, a title match
 weighing 10× a body match); PostgreSQL answers each term with LIKE over
 pg_trgm GIN indexes, postmortems whose title holds more of the terms first.
-Then both order by detection time, newest first. Past RANKED_AT_MOST matches
-both give the newest first instead. The set found is the same on
+Then both order by detection time, newest first. The set found is the same on
 both; the order may differ.
 """
 
@@ -116,15 +115,8 @@ def _run(
             order.append(_titles_matched(terms, sa.func.instr))
         order.append(hits.c.score)
     elif terms:
-        matching = [_pg_term(term) for term in terms]
-        statement = statement.where(*matching)
-        probe = sa.select(sa.func.count()).select_from(
-            sa.select(SearchDocumentRow.id).where(*matching).limit(RANKED_AT_MOST + 1).subquery()
-        )
-        # As on SQLite: sorting every match by title costs too much when thousands
-        # match; then the newest come first, which PostgreSQL reads off an index.
-        if session.execute(probe).scalar_one() <= RANKED_AT_MOST:
-            order.append(_titles_matched(terms, sa.func.strpos))
+        statement = statement.where(*(_pg_term(term) for term in terms))
+        order.append(_titles_matched(terms, sa.func.strpos))
     statement = statement.where(*_filter_conditions(filters))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
     return list(session.execute(statement.order_by(*order).limit(limit).offset(offset)).all())
