@@ -100,6 +100,11 @@ def test_search_finds_two_character_japanese_with_filters(runner: CliRunner, db:
     code, _, err = _run(runner, "search", "x", "--since", "yesterday", "--db", db)
     assert code == 2
     assert "'yesterday' is not a date" in err
+    code, _, err = _run(runner, "search", "x", "--since", "2025-03-02", "--until", "2025-03-01")
+    assert code == 2
+    assert "2025-03-02 is after --until 2025-03-01" in err
+    code, out, _ = _run(runner, "search", "枯渇", "--status", "Final", "--json", "--db", db)
+    assert (code, len(json.loads(out))) == (0, 2)
 
 
 def test_show_history_diff_restore(runner: CliRunner, db: str, tmp_path: Path) -> None:
@@ -141,6 +146,7 @@ def test_a_stale_update_exits_3_and_keeps_both(runner: CliRunner, db: str, tmp_p
     assert code == 3
     assert "is at revision 2, but the update started from revision 1" in err
     assert "your version is kept as revision 3" in err
+    assert f"compare: hansei diff {pid[:8]} 2 3; then update from revision 2" in err
     _, out, _ = _run(runner, "show", pid, "--revision", "3", "--format", "json", "--db", db)
     assert "私の版" in json.loads(out)["postmortem"]["title"]
 

@@ -71,7 +71,13 @@ def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
     try:
         yield database
     except ConflictError as error:
-        _fail(f"hansei: {error}", 3)
+        _fail(
+            f"hansei: {error}\n"
+            f"compare: hansei diff {error.postmortem_id[:8]} {error.current} "
+            f"{error.kept_revision}; then update from revision {error.current} "
+            f"(--base-revision {error.current})",
+            3,
+        )
     except HanseiError as error:
         _fail(f"hansei: {error}")
     except SQLAlchemyError as error:  # locked past the busy timeout, connection lost …
@@ -205,8 +211,12 @@ def _day(value: str | None, option: str) -> date | None:
 def search_command(
     query: Annotated[str, typer.Argument(help="Words that must all occur (any language).")] = "",
     service: Annotated[str | None, typer.Option(help="Only incidents of this service.")] = None,
-    severity: Annotated[Severity | None, typer.Option(help="Only this severity.")] = None,
-    status: Annotated[Status | None, typer.Option(help="Only this status.")] = None,
+    severity: Annotated[
+        Severity | None, typer.Option(help="Only this severity.", case_sensitive=False)
+    ] = None,
+    status: Annotated[
+        Status | None, typer.Option(help="Only this status.", case_sensitive=False)
+    ] = None,
     since: Annotated[str | None, typer.Option(help="Detected on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Detected on or before (YYYY-MM-DD).")] = None,
     owner: Annotated[
@@ -220,6 +230,10 @@ def search_command(
     timezone = _settings().timezone
     zone = ZoneInfo(timezone)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
+    if since_day and until_day and since_day > until_day:
+        raise typer.BadParameter(
+            f"{since_day} is after --until {until_day}: nothing could match", param_hint="--since"
+        )
     filters = SearchFilters(
         service=service,
         severity=severity.value if severity else None,
