@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -16,13 +15,15 @@ from hansei.cli import store_commands
 from hansei.cli.lint import lint
 from hansei.cli.output import (
     OutputFormat,
+    dump_json,
     error_console,
+    fail,
     metrics_table,
     print_diagnostics,
     stdout_console,
 )
-from hansei.config import Settings, load_settings
-from hansei.errors import DocumentError, HanseiError, SettingsError
+from hansei.cli.settings import command_settings
+from hansei.errors import DocumentError, HanseiError
 from hansei.markdown import ParseResult, render_html, render_markdown
 from hansei.markdown.values import parse_date, parse_timestamp
 from hansei.markdown.zones import timezone_name
@@ -37,11 +38,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _fail(message: str) -> NoReturn:
-    error_console().print(message, markup=False)
-    raise typer.Exit(2)
 
 
 def _version(value: bool) -> None:
@@ -59,18 +55,11 @@ def main_options(
     """Postmortems for teams that run services against SLOs."""
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as error:
-        _fail(f"hansei: {error}")
-
-
 def _load(path: Path) -> ParseResult:
     try:
         result = load_document(path)
     except DocumentError as error:
-        _fail(str(error))
+        fail(str(error))
     print_diagnostics(str(path), result.diagnostics)
     return result
 
@@ -80,21 +69,17 @@ def _document_json(postmortem: Postmortem, figures: Metrics | None = None) -> di
     return {"postmortem": postmortem.to_json_dict(), "metrics": figures.model_dump(mode="json")}
 
 
-def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
 def _write(text: str, output: Path | None, *, force: bool = True) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
     if output.exists() and not force:
-        _fail(f"{output}: already exists (use --force to overwrite)")
+        fail(f"{output}: already exists (use --force to overwrite)")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as error:
-        _fail(f"{output}: cannot write: {error.strerror or error}")
+        fail(f"{output}: cannot write: {error.strerror or error}")
 
 
 @app.command()
@@ -127,15 +112,15 @@ def new(
     force: Annotated[bool, typer.Option(help="Overwrite an existing FILE.")] = False,
 ) -> None:
     """Write a fresh postmortem from the template, with what is known filled in."""
-    settings = _settings()
+    settings = command_settings()
     zone_name = timezone_name(timezone) if timezone else settings.timezone
     if zone_name is None:
-        _fail(f"--timezone: unknown timezone {timezone!r}")
+        fail(f"--timezone: unknown timezone {timezone!r}")
     zone = ZoneInfo(zone_name)
     try:
         day = parse_date(written) if written else datetime.now(zone).date()
     except ValueError as error:
-        _fail(f"--date: {error}")
+        fail(f"--date: {error}")
 
     def when(option: str, text: str | None) -> datetime | None:
         if text is None:
@@ -143,11 +128,11 @@ def new(
         try:
             return parse_timestamp(text, zone)
         except ValueError as error:
-            _fail(f"--{option}: {error}")
+            fail(f"--{option}: {error}")
 
     target = slo_target if slo_target is not None else settings.slo_target
     if not 0 < target < 1:
-        _fail(f"--slo-target: must be between 0 and 1 (e.g. 0.999), not {target}")
+        fail(f"--slo-target: must be between 0 and 1 (e.g. 0.999), not {target}")
     try:
         postmortem = Postmortem(
             title=title,
@@ -165,7 +150,7 @@ def new(
             slo=Slo(target=target, window_days=settings.slo_window_days),
         )
     except ValueError as error:
-        _fail(f"invalid value: {error}")
+        fail(f"invalid value: {error}")
     _write(render_markdown(postmortem), output, force=force)
     if output is not None:
         error_console().print(f"wrote {output}", markup=False)
@@ -202,7 +187,7 @@ def parse(
     pm = result.postmortem
     figures = _metrics(pm, slo_target)
     if as_json:
-        typer.echo(_dump(_document_json(pm, figures)))
+        typer.echo(dump_json(_document_json(pm, figures)))
         return
     console = stdout_console()
     heading = Text(pm.title or "(no title)", style="bold")
@@ -231,7 +216,7 @@ def render(
     if lang is not None:
         pm = pm.model_copy(update={"language": lang})
     if output_format == OutputFormat.json:
-        text = _dump(_document_json(pm)) + "\n"
+        text = dump_json(_document_json(pm)) + "\n"
     elif output_format == OutputFormat.html:
         text = render_html(pm)
     else:
@@ -266,7 +251,7 @@ def metrics(
         rows.append((str(file), pm.title or "", _metrics(pm, slo_target)))
     if as_json:
         typer.echo(
-            _dump(
+            dump_json(
                 [
                     {"file": source, "title": title, "metrics": figures.model_dump()}
                     for source, title, figures in rows
@@ -285,7 +270,7 @@ app.command()(lint)
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the postmortem model."""
-    typer.echo(_dump(Postmortem.model_json_schema()))
+    typer.echo(dump_json(Postmortem.model_json_schema()))
 
 
 app.add_typer(store_commands.db_app, name="db")

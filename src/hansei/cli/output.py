@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
+from typing import Any, NoReturn
 
+import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +28,16 @@ class OutputFormat(StrEnum):
 
 def error_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print `message` on standard error and end the command with `code`."""
+    error_console().print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def print_diagnostics(source: str, diagnostics: list[Diagnostic]) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -16,10 +15,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from hansei.cli.output import OutputFormat, error_console, print_diagnostics, stdout_console
-from hansei.config import Settings, load_settings
+from hansei.cli.output import (
+    OutputFormat,
+    dump_json,
+    error_console,
+    fail,
+    print_diagnostics,
+    stdout_console,
+)
+from hansei.cli.settings import command_settings
 from hansei.errors import ConflictError, HanseiError, UsageError
 from hansei.markdown import render_html, render_markdown
+from hansei.markdown.values import parse_date
 from hansei.model import Language, Severity, Status
 from hansei.services import exporting, history, importing, saving, searching
 from hansei.services.documents import (
@@ -49,29 +56,17 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    error_console().print(message, markup=False)
-    raise typer.Exit(code)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except HanseiError as error:
-        _fail(f"hansei: {error}")
-
-
 @contextmanager
 def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
-    settings = _settings()
+    settings = command_settings()
     try:
         database = open_database(url or settings.resolved_database_url(), create=create)
     except HanseiError as error:
-        _fail(f"hansei: {error}")
+        fail(f"hansei: {error}")
     try:
         yield database
     except ConflictError as error:
-        _fail(
+        fail(
             f"hansei: {error}\n"
             f"compare: hansei diff {error.postmortem_id[:8]} {error.current} "
             f"{error.kept_revision}; then update from revision {error.current} "
@@ -79,21 +74,21 @@ def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
             3,
         )
     except HanseiError as error:
-        _fail(f"hansei: {error}")
+        fail(f"hansei: {error}")
     except SQLAlchemyError as error:  # locked past the busy timeout, connection lost …
-        _fail(f"hansei: the database failed: {describe(error)}")
+        fail(f"hansei: the database failed: {describe(error)}")
     finally:
         database.dispose()
 
 
 def _user(given: str | None) -> str:
-    return given or _settings().resolved_user()
+    return given or command_settings().resolved_user()
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the schema, or bring it up to this version of hansei."""
-    url = db or _settings().resolved_database_url()
+    url = db or command_settings().resolved_database_url()
     try:
         path = sqlite_file(url)
         if path is not None:
@@ -102,11 +97,11 @@ def db_upgrade(db: DbOption = None) -> None:
         before, after = upgrade(database)
         problem = search_setup_problem(database)
     except HanseiError as error:
-        _fail(f"hansei: {error}")
+        fail(f"hansei: {error}")
     except OSError as error:
-        _fail(f"hansei: cannot create the database folder: {error}")
+        fail(f"hansei: cannot create the database folder: {error}")
     except SQLAlchemyError as error:  # unreachable server, bad credentials, no rights …
-        _fail(f"hansei: cannot upgrade {url}: {describe(error)}")
+        fail(f"hansei: cannot upgrade {url}: {describe(error)}")
     database.dispose()
     was = before or "empty"
     typer.echo(f"{database.url}: schema {was} → {after}")
@@ -117,7 +112,7 @@ def db_upgrade(db: DbOption = None) -> None:
 @db_app.command("status")
 def db_status(db: DbOption = None) -> None:
     """Show which database is used and whether its schema is current."""
-    url = db or _settings().resolved_database_url()
+    url = db or command_settings().resolved_database_url()
     path = sqlite_file(url)
     if path is not None and not path.exists():
         typer.echo(f"{url}: no database yet (the first `hansei import` creates it)")
@@ -126,9 +121,9 @@ def db_status(db: DbOption = None) -> None:
         database = Database(create_engine(url))
         current = current_revision(database)
     except HanseiError as error:
-        _fail(f"hansei: {error}")
+        fail(f"hansei: {error}")
     except SQLAlchemyError as error:
-        _fail(f"hansei: cannot read {url}: {describe(error)}")
+        fail(f"hansei: cannot read {url}: {describe(error)}")
     database.dispose()
     head = head_revision()
     if current == head:
@@ -193,19 +188,21 @@ def export_files(
                 database, directory, language=lang, file_format=file_format.value
             )
         except OSError as error:
-            _fail(f"hansei: cannot write to {directory}: {error.strerror or error}")
+            fail(f"hansei: cannot write to {directory}: {error.strerror or error}")
     typer.echo(f"{len(written)} postmortems written to {directory}")
 
 
 def _day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    # The same readings as dates in documents: 2025-03-01, 2025/3/1, 2025年3月1日.
     try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise typer.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from error
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    if day is None:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option)
+    return day
 
 
 def search_command(
@@ -227,7 +224,7 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Find postmortems: every word must occur somewhere in the text; best matches first."""
-    timezone = _settings().timezone
+    timezone = command_settings().timezone
     zone = ZoneInfo(timezone)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
     if since_day and until_day and since_day > until_day:
@@ -247,7 +244,7 @@ def search_command(
     with _database(db) as database:
         hits = searching.search_postmortems(database, query, filters, limit=limit)
     if as_json:
-        typer.echo(_dump([_hit_json(hit) for hit in hits]))
+        typer.echo(dump_json([_hit_json(hit) for hit in hits]))
         return
     if not hits:
         typer.echo("no postmortem matches")
@@ -282,10 +279,6 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
 IdArgument = Annotated[str, typer.Argument(help="Postmortem id (or its first 4+ characters).")]
 
 
@@ -307,7 +300,9 @@ def show(
         )
     if output_format is OutputFormat.json:
         typer.echo(
-            _dump({"id": postmortem_id, "revision": number, "postmortem": document.to_json_dict()})
+            dump_json(
+                {"id": postmortem_id, "revision": number, "postmortem": document.to_json_dict()}
+            )
         )
     elif output_format is OutputFormat.html:
         typer.echo(render_html(document), nl=False)
@@ -326,7 +321,7 @@ def history_command(
         revisions = history.list_revisions(database, postmortem_id)
     if as_json:
         typer.echo(
-            _dump(
+            dump_json(
                 [
                     {
                         "number": r.number,
@@ -401,7 +396,7 @@ def update_command(
         loaded = load_with_id(file)
         require_postmortem(loaded, str(file))
     except HanseiError as error:
-        _fail(str(error))
+        fail(str(error))
     print_diagnostics(str(file), loaded.result.diagnostics)
     base = base_revision if base_revision is not None else loaded.revision
     if base is None:
@@ -413,7 +408,7 @@ def update_command(
         postmortem_id = history.resolve(database, postmortem)
         carried = normalise_id(loaded.document_id) if loaded.document_id else None
         if carried is not None and carried != postmortem_id:
-            _fail(f"hansei: {file} is postmortem {carried}, not {postmortem_id}")
+            fail(f"hansei: {file} is postmortem {carried}, not {postmortem_id}")
         result = saving.update_postmortem(
             database,
             postmortem_id,
