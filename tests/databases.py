@@ -14,16 +14,13 @@ import sqlalchemy as sa
 
 from hansei.store import Database, create_engine, open_database
 from hansei.store.migrate import upgrade
+from tests.ci import running_in_ci
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def postgres_url() -> str:
     return os.environ.get("HANSEI_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
 
 
 def require_postgres() -> None:

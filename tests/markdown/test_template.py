@@ -8,7 +8,8 @@ import pytest
 
 from hansei.markdown import parse_markdown, render_markdown
 from hansei.model import ActionStatus, Horizon, Language, Postmortem, Status
-from tests.conftest import FIXTURES, SHARED_TEMPLATE, running_in_ci
+from tests.ci import running_in_ci
+from tests.conftest import FIXTURES, SHARED_TEMPLATE
 
 
 def test_the_copy_in_the_repository_is_the_team_template() -> None:

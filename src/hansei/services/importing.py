@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from hansei.errors import DocumentError
 from hansei.metrics import key_times
-from hansei.model import Postmortem
 from hansei.services.documents import load_with_id, require_postmortem
 from hansei.store import Database, describe
 from hansei.store import repository as repo
@@ -195,33 +194,15 @@ def _reason(error: SQLAlchemyError) -> str:
     return describe(error)
 
 
-def import_document(
-    database: Database,
-    document: Postmortem | PreparedDocument,
-    *,
-    document_id: str | None,
-    user: str,
-    source: str | None = None,
-) -> tuple[str, str]:
-    """Store one document in a transaction of its own; returns (outcome, id)."""
-    with database.transaction() as session:
-        return _store(session, document, document_id=document_id, user=user, source=source)
-
-
 def _store(
     session: Session,
-    document: Postmortem | PreparedDocument,
+    prepared: PreparedDocument,
     *,
     document_id: str | None,
     user: str,
     source: str | None,
 ) -> tuple[str, str]:
     """(`created` | `updated` | `unchanged`, the postmortem's id)."""
-    prepared = (
-        document
-        if isinstance(document, PreparedDocument)
-        else prepare(document, with_bigrams=session.get_bind().dialect.name == "sqlite")
-    )
     postmortem = prepared.postmortem
     wanted = repo.normalise_id(document_id) if document_id else None
     detected = key_times(postmortem).detected

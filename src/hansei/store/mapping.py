@@ -31,7 +31,7 @@ class PreparedDocument:
 
 
 def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDocument:
-    document = document_json(postmortem)
+    document = postmortem.to_json_dict()
     text = search_text(postmortem)
     return PreparedDocument(
         postmortem=postmortem,
@@ -42,10 +42,6 @@ def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDoc
         search=text,
         bigrams=(bigram_tokens(text.title), bigram_tokens(text.body)) if with_bigrams else None,
     )
-
-
-def document_json(postmortem: Postmortem) -> dict[str, Any]:
-    return postmortem.to_json_dict()
 
 
 def content_hash(document: dict[str, Any]) -> str:
