@@ -121,7 +121,7 @@ def open_database(url: str, *, create: bool = True) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     database = Database(engine)
     try:
-        check_schema(database, upgrade_new_sqlite=True)
+        check_schema(database)
     except SQLAlchemyError as error:
         database.dispose()
         raise StoreError(f"cannot use the database {database.url}: {describe(error)}") from error

@@ -45,7 +45,7 @@ def upgrade(database: Database, target: str = "head") -> tuple[str | None, str]:
     return before, after
 
 
-def check_schema(database: Database, *, upgrade_new_sqlite: bool) -> None:
+def check_schema(database: Database) -> None:
     """Refuse a database whose schema is not the one this hansei expects.
 
     A SQLite database with no tables at all is new: it is set up at once.
@@ -59,7 +59,7 @@ def check_schema(database: Database, *, upgrade_new_sqlite: bool) -> None:
         and database.dialect == "sqlite"
         and not sa.inspect(database.engine).get_table_names()
     )
-    if new_sqlite_file and upgrade_new_sqlite:
+    if new_sqlite_file:
         upgrade(database)
         return
     state = "has no hansei schema" if current is None else f"is at schema revision {current}"
