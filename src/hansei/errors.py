@@ -72,3 +72,19 @@ class ConflictError(HanseiError):
 
 class StoreError(HanseiError):
     """The database cannot be used as it is (unreachable, or its schema is out of date)."""
+
+
+class AuthenticationError(HanseiError):
+    """A sign-in with a wrong name or password, or a token that is unknown or revoked."""
+
+
+class RateLimitedError(HanseiError):
+    """Too many failed sign-ins: the next attempt is accepted after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+class PermissionDeniedError(HanseiError):
+    """A signed-in user whose role does not allow the action."""

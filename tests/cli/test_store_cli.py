@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from hansei.cli.app import app
 from hansei.store import create_engine
+from hansei.store.migrate import head_revision
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.databases import postgres_schema, postgres_url, require_postgres
 
+HEAD = head_revision()
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 
 
@@ -29,7 +31,7 @@ def runner() -> CliRunner:
 def db(runner: CliRunner, database_url: str) -> str:
     upgraded = runner.invoke(app, ["db", "upgrade", "--db", database_url])
     assert upgraded.exit_code == 0, upgraded.output
-    assert "schema empty → 0001" in upgraded.output
+    assert f"schema empty → {HEAD}" in upgraded.output
     return database_url
 
 
@@ -58,12 +60,12 @@ def test_db_status_tells_whether_an_upgrade_is_needed(runner: CliRunner, databas
         assert not Path(database_url.removeprefix("sqlite:///")).exists()
     else:
         assert code == 1
-        assert "schema none (needs `hansei db upgrade` to 0001)" in out
+        assert f"schema none (needs `hansei db upgrade` to {HEAD})" in out
     _run(runner, "db", "upgrade", "--db", database_url)
     code, out, _ = _run(runner, "db", "status", "--db", database_url)
-    assert "schema 0001 (current)" in out
+    assert f"schema {HEAD} (current)" in out
     code, out, _ = _run(runner, "db", "upgrade", "--db", database_url)
-    assert "schema 0001 → 0001" in out
+    assert f"schema {HEAD} → {HEAD}" in out
 
 
 def test_import_reports_each_bad_file_and_exits_1(
@@ -229,7 +231,7 @@ def test_db_upgrade_warns_when_postgresql_cannot_index_japanese(runner: CliRunne
     try:
         code, out, err = _run(runner, "db", "upgrade", "--db", url)
         assert code == 0, err
-        assert "schema empty → 0001" in out
+        assert f"schema empty → {HEAD}" in out
         assert "hansei: warning: the database's LC_CTYPE is C: pg_trgm makes no trigrams" in err
     finally:
         with admin.connect() as connection:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from hansei.cli.database import DbOption, UserOption, open_store, saving_user
 from hansei.cli.output import (
     OutputFormat,
     dump_json,
@@ -24,7 +23,7 @@ from hansei.cli.output import (
     stdout_console,
 )
 from hansei.cli.settings import command_settings
-from hansei.errors import ConflictError, HanseiError, UsageError
+from hansei.errors import HanseiError, UsageError
 from hansei.markdown import render_html, render_markdown
 from hansei.markdown.values import parse_date
 from hansei.model import Language, Severity, Status
@@ -35,18 +34,10 @@ from hansei.services.documents import (
     require_postmortem,
     with_id_comment,
 )
-from hansei.store import Database, create_engine, describe, open_database, sqlite_file
+from hansei.store import Database, create_engine, describe, sqlite_file
 from hansei.store.migrate import current_revision, head_revision, search_setup_problem, upgrade
 from hansei.store.repository import normalise_id
 from hansei.store.search import SearchFilters, SearchHit
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: HANSEI_DATABASE_URL, else a SQLite file)."),
-]
-UserOption = Annotated[
-    str | None, typer.Option("--user", help="Who saves (default: HANSEI_USER, else your login).")
-]
 
 db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
 
@@ -54,35 +45,6 @@ db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args
 class ExportFormat(StrEnum):
     md = "md"
     json = "json"
-
-
-@contextmanager
-def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
-    settings = command_settings()
-    try:
-        database = open_database(url or settings.resolved_database_url(), create=create)
-    except HanseiError as error:
-        fail(f"hansei: {error}")
-    try:
-        yield database
-    except ConflictError as error:
-        fail(
-            f"hansei: {error}\n"
-            f"compare: hansei diff {error.postmortem_id[:8]} {error.current} "
-            f"{error.kept_revision}; then update from revision {error.current} "
-            f"(--base-revision {error.current})",
-            3,
-        )
-    except HanseiError as error:
-        fail(f"hansei: {error}")
-    except SQLAlchemyError as error:  # locked past the busy timeout, connection lost …
-        fail(f"hansei: the database failed: {describe(error)}")
-    finally:
-        database.dispose()
-
-
-def _user(given: str | None) -> str:
-    return given or command_settings().resolved_user()
 
 
 @db_app.command("upgrade")
@@ -145,8 +107,8 @@ def import_files(
         raise typer.BadParameter(str(error), param_hint="PATH") from error
     if not files:
         raise typer.BadParameter("found no *.md or *.json files to import", param_hint="PATH")
-    who = _user(user)
-    with _database(db, create=True) as database:
+    who = saving_user(user)
+    with open_store(db, create=True) as database:
         progress = Progress(
             TextColumn("importing"),
             BarColumn(),
@@ -182,7 +144,7 @@ def export_files(
     db: DbOption = None,
 ) -> None:
     """Write every postmortem to a file that imports back unchanged."""
-    with _database(db) as database:
+    with open_store(db) as database:
         try:
             written = exporting.export_all(
                 database, directory, language=lang, file_format=file_format.value
@@ -241,7 +203,7 @@ def search_command(
         if until_day
         else None,
     )
-    with _database(db) as database:
+    with open_store(db) as database:
         hits = searching.search_postmortems(database, query, filters, limit=limit)
     if as_json:
         typer.echo(dump_json([_hit_json(hit) for hit in hits]))
@@ -289,7 +251,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Print a stored postmortem (Markdown carries its id, so it can be edited and updated)."""
-    with _database(db) as database:
+    with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         stored = history.get_postmortem(database, postmortem_id)
         number = revision or stored.revision
@@ -316,7 +278,7 @@ def history_command(
     db: DbOption = None,
 ) -> None:
     """List every revision of a postmortem: who, when, and how it came."""
-    with _database(db) as database:
+    with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         revisions = history.list_revisions(database, postmortem_id)
     if as_json:
@@ -359,7 +321,7 @@ def diff_command(
     db: DbOption = None,
 ) -> None:
     """Show what changed between two revisions, as a unified diff of their Markdown."""
-    with _database(db) as database:
+    with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         text = history.diff_revisions(database, postmortem_id, old, new)
     typer.echo(text or f"revisions {old} and {new} read the same", nl=not text)
@@ -372,9 +334,9 @@ def restore_command(
     user: UserOption = None,
 ) -> None:
     """Bring back an old revision as a new one; nothing is overwritten."""
-    with _database(db) as database:
+    with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
-        result = history.restore_revision(database, postmortem_id, revision, user=_user(user))
+        result = history.restore_revision(database, postmortem_id, revision, user=saving_user(user))
     if result.outcome == "unchanged":
         typer.echo(f"revision {revision} is what {postmortem_id} already reads; nothing to do")
     else:
@@ -404,7 +366,7 @@ def update_command(
             "the file does not say which revision it started from: give --base-revision",
             param_hint="--base-revision",
         )
-    with _database(db) as database:
+    with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         carried = normalise_id(loaded.document_id) if loaded.document_id else None
         if carried is not None and carried != postmortem_id:
@@ -413,7 +375,7 @@ def update_command(
             database,
             postmortem_id,
             loaded.result.postmortem,
-            user=_user(user),
+            user=saving_user(user),
             base_revision=base,
             note=f"from {file}",
         )

@@ -1,0 +1,257 @@
+"""Users and how they prove who they are: passwords, browser sessions, API tokens.
+
+Passwords are hashed with argon2. Session and API tokens are long random
+strings; the database keeps only their SHA-256, so a copy of it lets no one in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from hansei.errors import AuthenticationError, NotFoundError, RateLimitedError, UsageError
+from hansei.model.access import Role
+from hansei.store import Database
+from hansei.store import accounts as store
+from hansei.store.tables import UserRow
+
+TOKEN_PREFIX = "hansei_"
+SESSION_LIFETIME = dt.timedelta(days=14)
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_CLIENT = 30
+MIN_PASSWORD_LENGTH = 8
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: Role
+    language: str | None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A user on a request, with the CSRF token of the browser session (None for a script)."""
+
+    user: User
+    csrf_token: str | None = None
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, name=row.name, role=Role(row.role), language=row.language)
+
+
+def _checked_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise UsageError(
+            f"user name {name!r}: use 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def _password_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UsageError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher().hash(password)
+
+
+def add_user(database: Database, name: str, *, role: Role, password: str | None) -> User:
+    """A new user; one without a password can only use API tokens."""
+    password_hash = None if password is None else _password_hash(password)
+    with database.transaction() as session:
+        row = store.add_user(
+            session,
+            name=_checked_name(name),
+            role=role.value,
+            password_hash=password_hash,
+            now=_now(),
+        )
+        return _user(row)
+
+
+def set_password(database: Database, name: str, password: str) -> None:
+    """A new password; every browser signed in as the user is signed out."""
+    password_hash = _password_hash(password)
+    with database.transaction() as session:
+        row = store.require_user(session, name)
+        row.password_hash = password_hash
+        store.end_sessions_of(session, row)
+
+
+def set_role(database: Database, name: str, role: Role) -> User:
+    with database.transaction() as session:
+        row = store.require_user(session, name)
+        row.role = role.value
+        return _user(row)
+
+
+def set_language(database: Database, user_id: int, language: str | None) -> None:
+    with database.transaction() as session:
+        row = session.get(UserRow, user_id)
+        if row is None:
+            raise NotFoundError(f"no user with id {user_id}")
+        row.language = language
+
+
+def list_users(database: Database) -> list[User]:
+    with database.reading() as session:
+        return [_user(row) for row in store.users(session)]
+
+
+def find_user(database: Database, name: str) -> User | None:
+    with database.reading() as session:
+        row = store.user_by_name(session, name)
+        return None if row is None else _user(row)
+
+
+def create_token(database: Database, name: str, *, label: str) -> tuple[TokenInfo, str]:
+    """A new API token for the user: the token itself is returned here and never again."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with database.transaction() as session:
+        row = store.add_token(
+            session,
+            user=store.require_user(session, name),
+            label=label.strip() or "token",
+            token_hash=digest(secret),
+            now=_now(),
+        )
+        return _token_info(row.id, row.label, row.created_at, row.revoked_at), secret
+
+
+def _token_info(
+    token_id: int, label: str, created_at: dt.datetime, revoked_at: dt.datetime | None
+) -> TokenInfo:
+    return TokenInfo(id=token_id, label=label, created_at=created_at, revoked_at=revoked_at)
+
+
+def list_tokens(database: Database, name: str) -> list[TokenInfo]:
+    with database.reading() as session:
+        return [
+            _token_info(row.id, row.label, row.created_at, row.revoked_at)
+            for row in store.tokens_of(session, store.require_user(session, name))
+        ]
+
+
+def revoke_token(database: Database, name: str, token_id: int) -> TokenInfo:
+    """Revoke one of the user's tokens; it stops working on the next request."""
+    with database.transaction() as session:
+        user = store.require_user(session, name)
+        for row in store.tokens_of(session, user):
+            if row.id == token_id:
+                if row.revoked_at is None:
+                    row.revoked_at = _now()
+                return _token_info(row.id, row.label, row.created_at, row.revoked_at)
+    raise NotFoundError(f"user {name!r} has no API token {token_id}")
+
+
+def token_user(database: Database, token: str) -> SignedIn:
+    with database.reading() as session:
+        row = store.user_of_token(session, digest(token))
+        if row is None:
+            raise AuthenticationError("unknown or revoked API token")
+        return SignedIn(_user(row))
+
+
+def sign_in(database: Database, name: str, password: str, *, client: str) -> tuple[str, SignedIn]:
+    """A new browser session: its cookie token and who it signs in.
+
+    After MAX_FAILURES_PER_USER failures for a name (or MAX_FAILURES_PER_CLIENT
+    from one client) within FAILURE_WINDOW, attempts are refused until the
+    oldest of them leaves the window, whether the password is right or not.
+    """
+    now = _now()
+    with database.transaction() as session:
+        by_user, by_client = store.recent_failures(
+            session, user_name=name, client=client, since=now - FAILURE_WINDOW
+        )
+        for failures, limit in (
+            (by_user, MAX_FAILURES_PER_USER),
+            (by_client, MAX_FAILURES_PER_CLIENT),
+        ):
+            if len(failures) >= limit:
+                reopens = failures[-limit] + FAILURE_WINDOW
+                raise RateLimitedError(max(1, int((reopens - now).total_seconds()) + 1))
+        row = store.user_by_name(session, name)
+        if row is None or not _password_matches(row.password_hash, password):
+            store.record_failure(session, user_name=name, client=client, now=now)
+            failed = True
+        else:
+            failed = False
+            token = secrets.token_urlsafe(32)
+            csrf_token = secrets.token_urlsafe(32)
+            store.add_session(
+                session,
+                user=row,
+                token_hash=digest(token),
+                csrf_token=csrf_token,
+                now=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+            store.forget_failures(session, user_name=name, before=now - FAILURE_WINDOW)
+            signed_in = SignedIn(_user(row), csrf_token)
+    # Raised after the transaction commits, so that the failure is remembered.
+    if failed:
+        raise AuthenticationError("wrong user name or password")
+    return token, signed_in
+
+
+_UNKNOWN_USER_HASH: list[str] = []
+
+
+def _password_matches(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
+        # Spend the same time as a real check, so that timing does not tell which names exist.
+        if not _UNKNOWN_USER_HASH:
+            _UNKNOWN_USER_HASH.append(_hasher().hash(secrets.token_hex(16)))
+        password_hash = _UNKNOWN_USER_HASH[0]
+        password = ""
+    try:
+        return _hasher().verify(password_hash, password) and bool(password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_user(database: Database, token: str) -> SignedIn | None:
+    with database.reading() as session:
+        found = store.session_of(session, digest(token), _now())
+        if found is None:
+            return None
+        user, browser = found
+        return SignedIn(_user(user), browser.csrf_token)
+
+
+def sign_out(database: Database, token: str) -> None:
+    with database.transaction() as session:
+        store.end_session(session, digest(token))

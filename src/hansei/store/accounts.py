@@ -1,0 +1,134 @@
+"""Users, API tokens, browser sessions and failed sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hansei.errors import NotFoundError, UsageError
+from hansei.store.tables import ApiTokenRow, LoginFailureRow, SessionRow, UserRow
+
+
+def user_by_name(session: Session, name: str) -> UserRow | None:
+    return session.scalars(sa.select(UserRow).where(UserRow.name == name)).one_or_none()
+
+
+def require_user(session: Session, name: str) -> UserRow:
+    row = user_by_name(session, name)
+    if row is None:
+        raise NotFoundError(f"no user named {name!r}")
+    return row
+
+
+def add_user(
+    session: Session, *, name: str, role: str, password_hash: str | None, now: dt.datetime
+) -> UserRow:
+    if user_by_name(session, name) is not None:
+        raise UsageError(f"a user named {name!r} exists already")
+    row = UserRow(name=name, role=role, password_hash=password_hash, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def users(session: Session) -> list[UserRow]:
+    return list(session.scalars(sa.select(UserRow).order_by(UserRow.name)))
+
+
+def add_token(
+    session: Session, *, user: UserRow, label: str, token_hash: str, now: dt.datetime
+) -> ApiTokenRow:
+    row = ApiTokenRow(user_id=user.id, label=label, token_hash=token_hash, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def tokens_of(session: Session, user: UserRow) -> list[ApiTokenRow]:
+    return list(
+        session.scalars(
+            sa.select(ApiTokenRow).where(ApiTokenRow.user_id == user.id).order_by(ApiTokenRow.id)
+        )
+    )
+
+
+def user_of_token(session: Session, token_hash: str) -> UserRow | None:
+    return session.scalars(
+        sa.select(UserRow)
+        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+        .where(ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked_at.is_(None))
+    ).one_or_none()
+
+
+def add_session(
+    session: Session,
+    *,
+    user: UserRow,
+    token_hash: str,
+    csrf_token: str,
+    now: dt.datetime,
+    expires_at: dt.datetime,
+) -> None:
+    session.execute(sa.delete(SessionRow).where(SessionRow.expires_at < now))
+    session.add(
+        SessionRow(
+            token_hash=token_hash,
+            user_id=user.id,
+            csrf_token=csrf_token,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+
+
+def session_of(
+    session: Session, token_hash: str, now: dt.datetime
+) -> tuple[UserRow, SessionRow] | None:
+    found = session.execute(
+        sa.select(UserRow, SessionRow)
+        .join(SessionRow, SessionRow.user_id == UserRow.id)
+        .where(SessionRow.token_hash == token_hash, SessionRow.expires_at > now)
+    ).one_or_none()
+    return None if found is None else (found[0], found[1])
+
+
+def end_session(session: Session, token_hash: str) -> None:
+    session.execute(sa.delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+
+def end_sessions_of(session: Session, user: UserRow) -> None:
+    session.execute(sa.delete(SessionRow).where(SessionRow.user_id == user.id))
+
+
+def record_failure(session: Session, *, user_name: str, client: str, now: dt.datetime) -> None:
+    session.add(LoginFailureRow(user_name=user_name[:64], client=client[:64], at=now))
+
+
+def recent_failures(
+    session: Session, *, user_name: str, client: str, since: dt.datetime
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """When the user name, and the client, last failed to sign in since `since` (oldest first)."""
+
+    def times(condition: sa.ColumnElement[bool]) -> list[dt.datetime]:
+        return list(
+            session.scalars(
+                sa.select(LoginFailureRow.at)
+                .where(condition, LoginFailureRow.at >= since)
+                .order_by(LoginFailureRow.at)
+            )
+        )
+
+    return (
+        times(LoginFailureRow.user_name == user_name[:64]),
+        times(LoginFailureRow.client == client[:64]),
+    )
+
+
+def forget_failures(session: Session, *, user_name: str, before: dt.datetime) -> None:
+    session.execute(
+        sa.delete(LoginFailureRow).where(
+            sa.or_(LoginFailureRow.user_name == user_name[:64], LoginFailureRow.at < before)
+        )
+    )
