@@ -22,6 +22,7 @@ from hansei.cli.output import (
     print_diagnostics,
     stdout_console,
 )
+from hansei.cli.serve_command import serve_command
 from hansei.cli.settings import command_settings
 from hansei.errors import DocumentError, HanseiError
 from hansei.markdown import ParseResult, render_html, render_markdown
@@ -275,6 +276,7 @@ def schema() -> None:
 
 app.add_typer(store_commands.db_app, name="db")
 app.add_typer(user_commands.user_app, name="user")
+app.command("serve")(serve_command)
 app.command("import")(store_commands.import_files)
 app.command("export")(store_commands.export_files)
 app.command("search")(store_commands.search_command)

@@ -8,7 +8,8 @@ from hansei.lint.context import LintContext
 from hansei.lint.findings import Finding, Severity
 from hansei.lint.registry import rule
 from hansei.metrics import key_times
-from hansei.model import HORIZON_DAYS, ActionItem, Horizon
+from hansei.model import ActionItem, Horizon
+from hansei.model.actions import due_in_horizon
 
 _HORIZON_NAMES = {
     Horizon.immediate: ("即座対応（1週間以内）", "immediate (within 1 week)"),
@@ -75,10 +76,9 @@ def horizon_due_mismatch(context: LintContext) -> Iterator[Finding]:
     for index, item in enumerate(context.postmortem.action_items):
         if item.due is None:
             continue
-        days = (item.due - start).days
-        limit = HORIZON_DAYS[item.horizon]
-        if 0 <= days <= limit:
+        if due_in_horizon(item.horizon, item.due, start):
             continue
+        days = (item.due - start).days
         ja, en = _HORIZON_NAMES[item.horizon]
         yield context.finding(
             "horizon-due-mismatch",

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hansei.model.enums import ActionStatus, Horizon
+from hansei.model.enums import HORIZON_DAYS, ActionStatus, Horizon
 from hansei.model.text import OptionalLine
 
 
@@ -19,3 +19,8 @@ class ActionItem(BaseModel):
     owner: OptionalLine = None
     due: date | None = None
     status: ActionStatus | None = None
+
+
+def due_in_horizon(horizon: Horizon, due: date, detected_on: date) -> bool:
+    """Whether `due` falls within the horizon's days from the day of detection."""
+    return 0 <= (due - detected_on).days <= HORIZON_DAYS[horizon]

@@ -75,10 +75,17 @@ def load_document(path: Path) -> ParseResult:
 def load_with_id(path: Path) -> LoadedDocument:
     """The document and the store id it carries (`<!-- hansei-id: … -->` or JSON `id`)."""
     text = read_text(path)
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        postmortem, document_id, revision = _from_json(text, str(path))
+    return load_text(text, str(path), as_json=path.suffix.lower() == ".json")
+
+
+def load_text(
+    text: str, source: str, *, as_json: bool = False, default_timezone: str | None = None
+) -> LoadedDocument:
+    """A document sent as text (Markdown, or JSON when `as_json` or when it looks like it)."""
+    if as_json or text.lstrip().startswith("{"):
+        postmortem, document_id, revision = _from_json(text, source)
         return LoadedDocument(ParseResult(postmortem), document_id, revision)
-    result = parse_markdown(text, source=str(path))
+    result = parse_markdown(text, source=source, default_timezone=default_timezone)
     found = _id_comment(text)
     if found is None:
         return LoadedDocument(result, None)

@@ -52,3 +52,6 @@ def update_postmortem(
             kept_revision=result.revision,
         )
     return result
+
+
+__all__ = ["WriteResult", "create_postmortem", "update_postmortem"]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from hansei.metrics import budget_minutes, minutes_between
-from hansei.store import Database, queries, search
+from hansei.store import Database, listing, queries, search
+from hansei.store.listing import PostmortemSummary, SortOrder
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
 from hansei.store.search import SearchFilters, SearchHit
 
@@ -72,3 +73,40 @@ def service_budget(
         consumed_minutes=max(consumed, 0.0),
         incidents=incidents,
     )
+
+
+def list_postmortems(
+    database: Database,
+    filters: SearchFilters | None = None,
+    *,
+    sort: SortOrder = SortOrder.newest,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[PostmortemSummary], int]:
+    with database.reading() as session:
+        return listing.list_postmortems(
+            session, filters or SearchFilters(), sort=sort, limit=limit, offset=offset
+        )
+
+
+def known_services(database: Database) -> list[str]:
+    with database.reading() as session:
+        return queries.services(session)
+
+
+__all__ = [
+    "ActionFilters",
+    "ActionItemRecord",
+    "IncidentSpan",
+    "PostmortemSummary",
+    "SearchFilters",
+    "SearchHit",
+    "ServiceBudget",
+    "SortOrder",
+    "day_start",
+    "find_action_items",
+    "known_services",
+    "list_postmortems",
+    "search_postmortems",
+    "service_budget",
+]

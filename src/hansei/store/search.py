@@ -69,7 +69,7 @@ def search(
                 break
     else:
         rows = _run(session, terms, filters, limit, offset, None)
-    services = _services(session, [row.id for row in rows])
+    services = services_of(session, [row.id for row in rows])
     return [
         SearchHit(
             id=row.id,
@@ -117,7 +117,7 @@ def _run(
     elif terms:
         statement = statement.where(*(_pg_term(term) for term in terms))
         order.append(_titles_matched(terms, sa.func.strpos))
-    statement = statement.where(*_filter_conditions(filters))
+    statement = statement.where(*filter_conditions(filters))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
     return list(session.execute(statement.order_by(*order).limit(limit).offset(offset)).all())
 
@@ -192,7 +192,7 @@ def _pg_term(term: str) -> sa.ColumnElement[bool]:
     )
 
 
-def _filter_conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
+def filter_conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
     if filters.service:
         conditions.append(
@@ -222,7 +222,7 @@ def _filter_conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _services(session: Session, ids: list[str]) -> dict[str, list[str]]:
+def services_of(session: Session, ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if ids:
         for postmortem_id, service in session.execute(

@@ -1,0 +1,74 @@
+"""/api/v1/me, /api/v1/tokens and /api/v1/users: who you are, your tokens, the team."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from hansei.model.access import Permission
+from hansei.services import accounts
+from hansei.services.accounts import SignedIn, TokenInfo, User
+from hansei.web.api.schemas import TokenCreate, TokenCreated, TokenRead, UserCreate, UserRead
+from hansei.web.auth import require, signed_in
+from hansei.web.context import app_context
+from hansei.web.errors import ERRORS
+
+router = APIRouter(tags=["accounts"])
+Anyone = Annotated[SignedIn, Depends(signed_in)]
+Admin = Annotated[SignedIn, Depends(require(Permission.manage_users))]
+
+
+def _user_read(user: User) -> UserRead:
+    return UserRead(name=user.name, role=user.role.value, language=user.language)
+
+
+def _token_read(info: TokenInfo) -> TokenRead:
+    return TokenRead(
+        id=info.id, label=info.label, created_at=info.created_at, revoked_at=info.revoked_at
+    )
+
+
+@router.get("/me", response_model=UserRead, responses=ERRORS)
+async def me(user: Anyone) -> UserRead:
+    return _user_read(user.user)
+
+
+@router.get("/tokens", response_model=list[TokenRead], responses=ERRORS)
+async def my_tokens(request: Request, user: Anyone) -> list[TokenRead]:
+    database = app_context(request).database
+    return [_token_read(info) for info in accounts.list_tokens(database, user.user.name)]
+
+
+@router.post("/tokens", status_code=201, response_model=TokenCreated, responses=ERRORS)
+async def create_token(request: Request, body: TokenCreate, user: Anyone) -> TokenCreated:
+    """A new API token for yourself, with your role; the token is in this response only."""
+    database = app_context(request).database
+    info, secret = accounts.create_token(database, user.user.name, label=body.label)
+    return TokenCreated(**_token_read(info).model_dump(), token=secret)
+
+
+@router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)
+async def revoke_token(request: Request, token_id: int, user: Anyone) -> Response:
+    """Revoke one of your tokens (an admin revokes others' with /users/{name}/tokens)."""
+    accounts.revoke_token(app_context(request).database, user.user.name, token_id)
+    return Response(status_code=204)
+
+
+@router.get("/users", response_model=list[UserRead], responses=ERRORS)
+async def list_users(request: Request, admin: Admin) -> list[UserRead]:
+    return [_user_read(user) for user in accounts.list_users(app_context(request).database)]
+
+
+@router.post("/users", status_code=201, response_model=UserRead, responses=ERRORS)
+async def add_user(request: Request, body: UserCreate, admin: Admin) -> UserRead:
+    database = app_context(request).database
+    return _user_read(
+        accounts.add_user(database, body.name, role=body.role, password=body.password)
+    )
+
+
+@router.delete("/users/{name}/tokens/{token_id}", status_code=204, responses=ERRORS)
+async def revoke_users_token(request: Request, name: str, token_id: int, admin: Admin) -> Response:
+    accounts.revoke_token(app_context(request).database, name, token_id)
+    return Response(status_code=204)

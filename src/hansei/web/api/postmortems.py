@@ -1,0 +1,350 @@
+"""/api/v1/postmortems: create, read, update, list, Markdown in and out, checks, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from hansei.errors import DocumentError, UsageError
+from hansei.markdown import render_html, render_markdown
+from hansei.metrics import Metrics
+from hansei.model import Language, Postmortem
+from hansei.model.access import Permission
+from hansei.services import checking, history, saving, searching
+from hansei.services.accounts import SignedIn
+from hansei.services.documents import load_text, require_postmortem, with_id_comment
+from hansei.services.saving import WriteResult
+from hansei.services.searching import SearchFilters, SortOrder, day_start
+from hansei.web.api.schemas import (
+    CheckRead,
+    DiffRead,
+    FindingRead,
+    PostmortemCreate,
+    PostmortemPage,
+    PostmortemRead,
+    PostmortemSummaryRead,
+    PostmortemUpdate,
+    RestoreCreate,
+    RevisionRead,
+    WriteRead,
+)
+from hansei.web.auth import require
+from hansei.web.context import app_context
+from hansei.web.errors import ERRORS
+
+router = APIRouter(prefix="/postmortems", tags=["postmortems"])
+Reader = Annotated[SignedIn, Depends(require(Permission.read))]
+Writer = Annotated[SignedIn, Depends(require(Permission.write))]
+MARKDOWN_TYPE = "text/markdown; charset=utf-8"
+
+
+def _body_doc(schema: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
+                "text/markdown": {
+                    "schema": {"type": "string"},
+                    "example": "# ポストモーテム: …",
+                },
+            },
+        }
+    }
+
+
+class DocumentFormat(StrEnum):
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+@dataclass(frozen=True)
+class Received:
+    postmortem: Postmortem
+    base_revision: int | None = None
+    document_id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _is_markdown(request: Request) -> bool:
+    content_type = request.headers.get("content-type", "")
+    return content_type.startswith(("text/markdown", "text/plain", "text/x-markdown"))
+
+
+async def _received(request: Request, *, update: bool) -> Received:
+    """The document in the body: Markdown (text/markdown), or JSON."""
+    raw = await request.body()
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DocumentError("the body is not UTF-8", field="body") from error
+    if not body.strip():
+        raise UsageError('the request has no body: send JSON {"postmortem": …} or Markdown')
+    if _is_markdown(request):
+        settings = app_context(request).settings
+        loaded = load_text(body, "body", default_timezone=settings.timezone)
+        require_postmortem(loaded, "body")
+        return Received(
+            loaded.result.postmortem,
+            base_revision=loaded.revision,
+            document_id=loaded.document_id,
+            warnings=[f"line {d.line}: {d.message}" for d in loaded.result.diagnostics],
+        )
+    if update:
+        changed = PostmortemUpdate.model_validate_json(body)
+        return Received(changed.postmortem, base_revision=changed.base_revision)
+    return Received(PostmortemCreate.model_validate_json(body).postmortem)
+
+
+def _if_match(request: Request) -> int | None:
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    found = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
+    if found is None:
+        raise UsageError(f'If-Match: expected a revision such as "3", got {header!r}')
+    return int(found.group(1))
+
+
+def _written(result: WriteResult, response: Response, warnings: list[str]) -> WriteRead:
+    response.headers["Location"] = f"/api/v1/postmortems/{result.postmortem_id}"
+    response.headers["ETag"] = f'"{result.revision}"'
+    return WriteRead(
+        id=result.postmortem_id,
+        outcome=result.outcome,
+        revision=result.revision,
+        warnings=warnings,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=WriteRead,
+    responses=ERRORS,
+    openapi_extra=_body_doc("PostmortemCreate"),
+)
+async def create_postmortem(request: Request, user: Writer, response: Response) -> WriteRead:
+    """Create a postmortem from JSON `{"postmortem": …}` or from Markdown (text/markdown)."""
+    received = await _received(request, update=False)
+    result = saving.create_postmortem(
+        app_context(request).database, received.postmortem, user=user.user.name
+    )
+    return _written(result, response, received.warnings)
+
+
+@router.put(
+    "/{postmortem_id}",
+    response_model=WriteRead,
+    responses=ERRORS,
+    openapi_extra=_body_doc("PostmortemUpdate"),
+)
+async def update_postmortem(
+    postmortem_id: str,
+    request: Request,
+    user: Writer,
+    response: Response,
+    base_revision: Annotated[
+        int | None,
+        Query(ge=1, description="For Markdown: the revision the change started from."),
+    ] = None,
+) -> WriteRead:
+    """Save a new revision. The revision the change started from comes from the JSON
+    `base_revision`, the `If-Match` header, `?base_revision=` or the Markdown's
+    `<!-- hansei-id: … revision: N -->` line; 409 if another revision was saved since."""
+    database = app_context(request).database
+    resolved = history.resolve(database, postmortem_id)
+    received = await _received(request, update=True)
+    if received.document_id is not None and received.document_id.replace("-", "") != resolved:
+        raise DocumentError(
+            f"the document is postmortem {received.document_id}, not {resolved}",
+            line=1,
+            field="hansei-id",
+        )
+    base = base_revision or _if_match(request) or received.base_revision
+    if base is None:
+        raise HTTPException(
+            428,
+            "say which revision the change started from: base_revision, If-Match, "
+            "or the <!-- hansei-id: … revision: N --> line",
+        )
+    result = saving.update_postmortem(
+        database, resolved, received.postmortem, user=user.user.name, base_revision=base
+    )
+    return _written(result, response, received.warnings)
+
+
+@router.get("", response_model=PostmortemPage, responses=ERRORS)
+async def list_postmortems(
+    request: Request,
+    user: Reader,
+    service: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+    owner: Annotated[str | None, Query(description="author or action-item owner")] = None,
+    since: Annotated[dt.date | None, Query(description="detected on or after")] = None,
+    until: Annotated[dt.date | None, Query(description="detected before")] = None,
+    sort: SortOrder = SortOrder.newest,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PostmortemPage:
+    """Postmortems, filtered and sorted, one page at a time (`total` counts them all)."""
+    context = app_context(request)
+    timezone = context.settings.timezone
+    filters = SearchFilters(
+        service=service,
+        severity=severity,
+        status=status,
+        owner=owner,
+        since=day_start(since, timezone) if since else None,
+        until=day_start(until, timezone) if until else None,
+    )
+    summaries, total = searching.list_postmortems(
+        context.database, filters, sort=sort, limit=limit, offset=offset
+    )
+    return PostmortemPage(
+        items=[PostmortemSummaryRead.model_validate(s, from_attributes=True) for s in summaries],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/{postmortem_id}",
+    response_model=PostmortemRead,
+    responses={
+        **ERRORS,
+        200: {
+            "content": {"text/markdown": {}, "text/html": {}},
+            "description": "JSON, or Markdown / HTML with ?format=md|html",
+        },
+    },
+)
+async def read_postmortem(
+    postmortem_id: str,
+    request: Request,
+    user: Reader,
+    format: DocumentFormat = DocumentFormat.json,
+    revision: Annotated[int | None, Query(ge=1, description="an older revision")] = None,
+    lang: Annotated[Language | None, Query(description="render in this language")] = None,
+) -> Any:
+    """One postmortem as JSON (with its computed figures), Markdown or an HTML page."""
+    context = app_context(request)
+    database = context.database
+    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    postmortem = (
+        stored.postmortem
+        if revision is None
+        else history.revision_document(database, stored.id, revision)
+    )
+    number = revision or stored.revision
+    headers = {"ETag": f'"{number}"'}
+    if format == DocumentFormat.md:
+        text = with_id_comment(render_markdown(postmortem, language=lang), stored.id, number)
+        return Response(text, media_type=MARKDOWN_TYPE, headers=headers)
+    if format == DocumentFormat.html:
+        return HTMLResponse(render_html(postmortem, language=lang), headers=headers)
+    body = PostmortemRead(
+        id=stored.id,
+        revision=number,
+        updated_at=stored.updated_at,
+        updated_by=stored.updated_by,
+        postmortem=postmortem,
+        metrics=checking.check(postmortem, context.settings).metrics,
+    )
+    return Response(body.model_dump_json(), media_type="application/json", headers=headers)
+
+
+def _stored(request: Request, postmortem_id: str) -> Postmortem:
+    database = app_context(request).database
+    return history.get_postmortem(database, history.resolve(database, postmortem_id)).postmortem
+
+
+@router.get("/{postmortem_id}/metrics", response_model=Metrics, responses=ERRORS)
+async def postmortem_metrics(postmortem_id: str, request: Request, user: Reader) -> Metrics:
+    """TTD … TTF, downtime, availability and error budget (the team's SLO target where
+    the document states none)."""
+    settings = app_context(request).settings
+    return checking.check(_stored(request, postmortem_id), settings).metrics
+
+
+def _findings(checked: checking.Checked) -> list[FindingRead]:
+    return [
+        FindingRead(
+            line=finding.line,
+            code=finding.code,
+            severity=finding.severity.value,
+            message=finding.message,
+        )
+        for finding in checked.findings
+    ]
+
+
+@router.get("/{postmortem_id}/lint", response_model=list[FindingRead], responses=ERRORS)
+async def postmortem_lint(postmortem_id: str, request: Request, user: Reader) -> list[FindingRead]:
+    """Lint findings; lines point into the Markdown that `?format=md` returns (after its
+    first line, the id comment)."""
+    settings = app_context(request).settings
+    return _findings(checking.check(_stored(request, postmortem_id), settings))
+
+
+@router.get("/{postmortem_id}/revisions", response_model=list[RevisionRead], responses=ERRORS)
+async def postmortem_revisions(
+    postmortem_id: str, request: Request, user: Reader
+) -> list[RevisionRead]:
+    database = app_context(request).database
+    revisions = history.list_revisions(database, history.resolve(database, postmortem_id))
+    return [RevisionRead.model_validate(info, from_attributes=True) for info in revisions]
+
+
+@router.get("/{postmortem_id}/diff", response_model=DiffRead, responses=ERRORS)
+async def postmortem_diff(
+    postmortem_id: str,
+    request: Request,
+    user: Reader,
+    old: Annotated[int, Query(ge=1)],
+    new: Annotated[int, Query(ge=1)],
+) -> DiffRead:
+    """A unified diff of two revisions' Markdown."""
+    database = app_context(request).database
+    diff = history.diff_revisions(database, history.resolve(database, postmortem_id), old, new)
+    return DiffRead(old=old, new=new, diff=diff)
+
+
+@router.post("/{postmortem_id}/restore", response_model=WriteRead, responses=ERRORS)
+async def restore_postmortem(
+    postmortem_id: str,
+    restore: RestoreCreate,
+    request: Request,
+    user: Writer,
+    response: Response,
+) -> WriteRead:
+    """Make an old revision current again, as a new revision."""
+    database = app_context(request).database
+    resolved = history.resolve(database, postmortem_id)
+    result = history.restore_revision(database, resolved, restore.revision, user=user.user.name)
+    return _written(result, response, [])
+
+
+preview_router = APIRouter(tags=["postmortems"])
+
+
+@preview_router.post(
+    "/preview",
+    response_model=CheckRead,
+    responses=ERRORS,
+    openapi_extra=_body_doc("PostmortemCreate"),
+)
+async def preview(request: Request, user: Reader) -> CheckRead:
+    """Figures and lint findings of a document that is not stored (JSON or Markdown)."""
+    received = await _received(request, update=False)
+    checked = checking.check(received.postmortem, app_context(request).settings)
+    return CheckRead(metrics=checked.metrics, findings=_findings(checked))

@@ -1,0 +1,77 @@
+"""Who is asking: a browser session cookie or an API token, and what their role allows.
+
+A browser proves each change with the CSRF token of its session (a form field
+or the X-CSRF-Token header); a script sends `Authorization: Bearer <token>`,
+which a page on another site cannot make a browser send, so it needs none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request
+
+from hansei.errors import AuthenticationError, PermissionDeniedError
+from hansei.model.access import Permission, allows
+from hansei.services import accounts
+from hansei.services.accounts import SignedIn
+from hansei.web.context import app_context
+
+SESSION_COOKIE = "hansei_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NotSignedInError(AuthenticationError):
+    """No session and no token: pages send the browser to the login page."""
+
+
+class CsrfError(PermissionDeniedError):
+    """A change from a browser without its session's CSRF token."""
+
+
+async def signed_in(request: Request) -> SignedIn:
+    database = app_context(request).database
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() == "bearer" and credential.strip():
+        return accounts.token_user(database, credential.strip())
+    token = request.cookies.get(SESSION_COOKIE)
+    user = accounts.session_user(database, token) if token else None
+    if user is None:
+        raise NotSignedInError("sign in first: no session cookie and no API token")
+    if request.method not in _SAFE_METHODS:
+        await _check_csrf(request, user)
+    return user
+
+
+async def _check_csrf(request: Request, user: SignedIn) -> None:
+    expected = user.csrf_token
+    assert expected is not None
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if given is None or not secrets.compare_digest(given, expected):
+        raise CsrfError("the form is out of date or came from another site: reload and try again")
+
+
+def require(permission: Permission) -> Callable[..., Awaitable[SignedIn]]:
+    """A dependency: the signed-in user, refused unless their role allows `permission`."""
+
+    async def dependency(user: SignedIn = Depends(signed_in)) -> SignedIn:  # noqa: B008
+        if not allows(user.user.role, permission):
+            raise PermissionDeniedError(
+                f"your role ({user.user.role.value}) does not allow this ({permission.value})"
+            )
+        return user
+
+    return dependency
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,172 @@
+"""The web app's own words in Japanese and English, and which language a request gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = ("ja", "en")
+LANGUAGE_COOKIE = "hansei_lang"
+
+_WORDS: dict[str, tuple[str, str]] = {
+    # key: (ja, en)
+    "app_name": ("hansei", "hansei"),
+    "postmortems": ("ポストモーテム一覧", "Postmortems"),
+    "action_items": ("アクションアイテム", "Action items"),
+    "new_postmortem": ("新規作成", "New postmortem"),
+    "account": ("アカウント", "Account"),
+    "log_in": ("ログイン", "Log in"),
+    "log_out": ("ログアウト", "Log out"),
+    "user_name": ("ユーザー名", "User name"),
+    "password": ("パスワード", "Password"),
+    "login_failed": ("ユーザー名またはパスワードが違います", "Wrong user name or password"),
+    "login_limited": (
+        "ログインの失敗が続いたため、{seconds} 秒後に再度お試しください",
+        "Too many failed attempts: try again in {seconds} seconds",
+    ),
+    "search": ("検索", "Search"),
+    "search_placeholder": ("キーワード（例: 障害 DB）", "Words to find (e.g. timeout DB)"),
+    "service": ("サービス", "Service"),
+    "severity": ("影響度", "Severity"),
+    "status": ("ステータス", "Status"),
+    "sort": ("並び順", "Sort"),
+    "any": ("すべて", "Any"),
+    "apply": ("絞り込む", "Apply"),
+    "sort_newest": ("新しい順", "Newest first"),
+    "sort_oldest": ("古い順", "Oldest first"),
+    "sort_title": ("タイトル順", "By title"),
+    "sort_severity": ("影響度順", "By severity"),
+    "sort_downtime": ("ダウンタイムが長い順", "Longest downtime"),
+    "sort_updated": ("更新順", "Recently updated"),
+    "title": ("タイトル", "Title"),
+    "detected": ("検知", "Detected"),
+    "downtime": ("ダウンタイム", "Downtime"),
+    "author": ("著者", "Author"),
+    "found": ("{total} 件", "{total} found"),
+    "nothing_found": ("見つかりませんでした", "Nothing found"),
+    "previous": ("前へ", "Previous"),
+    "next": ("次へ", "Next"),
+    "edit": ("編集", "Edit"),
+    "history": ("履歴", "History"),
+    "export_markdown": ("Markdown をダウンロード", "Download Markdown"),
+    "findings": ("指摘", "Findings"),
+    "no_findings": ("指摘はありません", "No findings"),
+    "computed_note": (
+        "ハイライトされた数値は時刻から計算されています",
+        "Highlighted figures are computed from the times",
+    ),
+    "revision": ("リビジョン", "Revision"),
+    "saved_by": ("{who} が {when} に保存", "saved by {who} at {when}"),
+    "save": ("保存", "Save"),
+    "cancel": ("キャンセル", "Cancel"),
+    "add_row": ("行を追加", "Add row"),
+    "remove_row": ("削除", "Remove"),
+    "move_up": ("上へ", "Move up"),
+    "move_down": ("下へ", "Move down"),
+    "metrics": ("メトリクス", "Metrics"),
+    "metrics_live": ("時刻を変えると再計算されます", "Recomputed as you change the times"),
+    "conflict": (
+        "このポストモーテムは編集中に更新されました（リビジョン {current}）。"
+        "あなたの版はリビジョン {kept} として保存されています。差分を確認してください。",
+        "Someone saved this postmortem while you edited it (revision {current}). "
+        "Your version is kept as revision {kept}: compare, then edit the current one.",
+    ),
+    "compare": ("差分を見る", "Compare"),
+    "restore": ("この版に戻す", "Restore this revision"),
+    "current": ("現在", "current"),
+    "kind": ("種類", "Kind"),
+    "when": ("日時", "When"),
+    "who": ("誰が", "Who"),
+    "note": ("メモ", "Note"),
+    "diff_between": ("リビジョン {old} → {new} の差分", "Changes from revision {old} to {new}"),
+    "no_difference": ("差分はありません", "No difference"),
+    "mine": ("自分の担当", "Mine"),
+    "overdue": ("期限切れ", "Overdue"),
+    "horizon": ("期間", "Horizon"),
+    "owner": ("担当者", "Owner"),
+    "due": ("期限", "Due"),
+    "task": ("タスク", "Task"),
+    "postmortem": ("ポストモーテム", "Postmortem"),
+    "immediate": ("即座に対応（1週間以内）", "Immediate (within a week)"),
+    "short_term": ("短期対応（1ヶ月以内）", "Short term (within a month)"),
+    "long_term": ("長期対応（3ヶ月以内）", "Long term (within three months)"),
+    "todo": ("未着手", "To do"),
+    "in_progress": ("進行中", "In progress"),
+    "done": ("完了", "Done"),
+    "draft": ("ドラフト", "Draft"),
+    "review": ("レビュー中", "In review"),
+    "final": ("最終版", "Final"),
+    "critical": ("Critical", "Critical"),
+    "high": ("High", "High"),
+    "medium": ("Medium", "Medium"),
+    "low": ("Low", "Low"),
+    "language": ("表示言語", "Language"),
+    "role": ("ロール", "Role"),
+    "api_tokens": ("API トークン", "API tokens"),
+    "token_label": ("用途", "What it is for"),
+    "create_token": ("トークンを発行", "Create token"),
+    "token_shown_once": (
+        "このトークンは今だけ表示されます。安全な場所に保存してください。",
+        "This token is shown only now: keep it somewhere safe.",
+    ),
+    "revoke": ("無効化", "Revoke"),
+    "revoked": ("無効", "revoked"),
+    "created": ("作成", "Created"),
+    "not_allowed": ("この操作の権限がありません", "Your role does not allow this"),
+    "not_found": ("見つかりません", "Not found"),
+    "error": ("エラー", "Error"),
+    "form_expired": (
+        "フォームの有効期限が切れました。もう一度お試しください",
+        "The form expired: please try again",
+    ),
+    "skip_to_content": ("本文へスキップ", "Skip to content"),
+    "overdue_badge": ("期限切れ", "overdue"),
+    "outside_horizon": ("期間外の期限", "due outside its horizon"),
+    "field_errors": ("入力を確認してください", "Please check these fields"),
+    "new_from_template": ("テンプレートから作成", "New from the template"),
+    "basics": ("基本情報", "Basics"),
+    "times": ("発生日時", "Times"),
+    "impact": ("影響範囲", "Impact"),
+    "slo": ("SLO", "SLO"),
+    "timeline": ("タイムライン", "Timeline"),
+    "rca": ("根本原因分析（RCA）", "Root cause analysis"),
+    "response": ("対応内容", "Response"),
+    "retrospective": ("振り返り", "Retrospective"),
+    "prevention": ("再発防止策", "Prevention"),
+    "links": ("関連ドキュメント", "Related documents"),
+    "business_impact": ("ビジネスへの影響", "Business impact"),
+    "reviews": ("レビュー履歴", "Review history"),
+    "appendix": ("付録", "Appendix"),
+    "one_per_line": ("1 行に 1 項目", "One item per line"),
+    "steps_hint": (
+        "1 行に 1 手順。詳細は行頭に「- 」を付けて次の行に",
+        "One step per line; details on the lines below, starting with '- '",
+    ),
+    "links_hint": ("1 行に 1 件: タイトル | URL", "One per line: title | URL"),
+}
+
+
+def words(language: str) -> Callable[..., str]:
+    """`t(key, **values)` for templates: the word in `language`, values filled in."""
+    column = 0 if language == "ja" else 1
+
+    def translate(key: str, **values: object) -> str:
+        text = _WORDS[key][column]
+        return text.format(**values) if values else text
+
+    return translate
+
+
+def choose_language(
+    *, chosen: str | None, cookie: str | None, accept_language: str | None, default: str
+) -> str:
+    """The user's choice, else the browser's first known language, else the team's default."""
+    for candidate in (chosen, cookie):
+        if candidate in LANGUAGES:
+            assert candidate is not None
+            return candidate
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return default

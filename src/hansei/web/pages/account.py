@@ -1,0 +1,44 @@
+"""The account page: who you are, your role, your API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from hansei.services import accounts
+from hansei.services.accounts import SignedIn
+from hansei.web.auth import signed_in
+from hansei.web.context import app_context
+from hansei.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+Anyone = Annotated[SignedIn, Depends(signed_in)]
+
+
+def _account_page(request: Request, user: SignedIn, new_token: str | None = None) -> Response:
+    tokens = accounts.list_tokens(app_context(request).database, user.user.name)
+    return render(request, "account.html", user, tokens=tokens, new_token=new_token)
+
+
+@router.get("/account")
+async def account(request: Request, user: Anyone) -> Response:
+    return _account_page(request, user)
+
+
+@router.post("/account/tokens")
+async def create_token(
+    request: Request, user: Anyone, label: Annotated[str, Form()] = "token"
+) -> Response:
+    _, secret = accounts.create_token(app_context(request).database, user.user.name, label=label)
+    # Shown in this response only: no redirect, so that it is never in a URL or a log.
+    response = _account_page(request, user, new_token=secret)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(request: Request, token_id: int, user: Anyone) -> Response:
+    accounts.revoke_token(app_context(request).database, user.user.name, token_id)
+    return RedirectResponse("/account", status_code=303)

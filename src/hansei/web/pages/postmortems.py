@@ -1,0 +1,201 @@
+"""Pages to find and read postmortems: the list, one postmortem, its history."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from hansei.lint.findings import Finding
+from hansei.markdown.html import HtmlSection, html_sections
+from hansei.model import Severity, Status
+from hansei.model.access import Permission, allows
+from hansei.services import checking, history, searching
+from hansei.services.accounts import SignedIn
+from hansei.services.documents import with_id_comment
+from hansei.services.searching import PostmortemSummary, SearchFilters, SearchHit, SortOrder
+from hansei.web.auth import require
+from hansei.web.context import app_context
+from hansei.web.figures import figures
+from hansei.web.rendering import render, ui_language
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[SignedIn, Depends(require(Permission.read))]
+Writer = Annotated[SignedIn, Depends(require(Permission.write))]
+PAGE_SIZE = 25
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+@router.get("/")
+async def postmortem_list(
+    request: Request,
+    user: Reader,
+    q: str = "",
+    service: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+    sort: str = SortOrder.newest.value,
+    page: int = 1,
+) -> Response:
+    database = app_context(request).database
+    filters = SearchFilters(
+        service=_blank_to_none(service),
+        severity=_blank_to_none(severity),
+        status=_blank_to_none(status),
+    )
+    order = SortOrder(sort) if sort in SortOrder.__members__.values() else SortOrder.newest
+    page = max(page, 1)
+    offset = (page - 1) * PAGE_SIZE
+    total: int | None
+    summaries: list[PostmortemSummary] = []
+    rows: list[SearchHit] = []
+    if q.strip():
+        # One more than a page tells whether a next page exists without counting every match.
+        hits = searching.search_postmortems(
+            database, q, filters, limit=PAGE_SIZE + 1, offset=offset
+        )
+        more = len(hits) > PAGE_SIZE
+        rows, total = hits[:PAGE_SIZE], None
+    else:
+        summaries, total = searching.list_postmortems(
+            database, filters, sort=order, limit=PAGE_SIZE, offset=offset
+        )
+        more = offset + PAGE_SIZE < total
+    query = {
+        "q": q,
+        "service": filters.service or "",
+        "severity": filters.severity or "",
+        "status": filters.status or "",
+        "sort": order.value,
+    }
+    return render(
+        request,
+        "list.html",
+        user,
+        query=query,
+        hits=rows,
+        summaries=summaries,
+        total=total,
+        pages=None if total is None else max(1, math.ceil(total / PAGE_SIZE)),
+        page=page,
+        previous_url=f"/?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
+        next_url=f"/?{urlencode({**query, 'page': page + 1})}" if more else None,
+        services=searching.known_services(database),
+        severities=[s.value for s in Severity],
+        statuses=[s.value for s in Status],
+        sorts=[s.value for s in SortOrder],
+        can_write=allows(user.user.role, Permission.write),
+    )
+
+
+@dataclass(frozen=True)
+class ViewSection:
+    section: HtmlSection
+    findings: list[Finding]
+
+
+def place_findings(sections: list[HtmlSection], findings: list[Finding]) -> list[ViewSection]:
+    """Each finding beside the section whose lines hold it (the first, if none does)."""
+    placed: list[list[Finding]] = [[] for _ in sections]
+    for finding in findings:
+        index = next(
+            (i for i, s in enumerate(sections) if s.first_line <= finding.line <= s.last_line), 0
+        )
+        placed[index].append(finding)
+    return [ViewSection(s, f) for s, f in zip(sections, placed, strict=True)]
+
+
+@router.get("/postmortems/{postmortem_id}")
+async def postmortem_page(postmortem_id: str, request: Request, user: Reader) -> Response:
+    context = app_context(request)
+    database = context.database
+    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    checked = checking.check(stored.postmortem, context.settings)
+    sections = place_findings(html_sections(stored.postmortem, checked.markdown), checked.findings)
+    return render(
+        request,
+        "postmortem.html",
+        user,
+        stored=stored,
+        postmortem=stored.postmortem,
+        figures=figures(checked.metrics, ui_language(request, user)),
+        sections=sections,
+        finding_count=len(checked.findings),
+        can_write=allows(user.user.role, Permission.write),
+    )
+
+
+@router.get("/postmortems/{postmortem_id}/export.md")
+async def export_markdown(postmortem_id: str, request: Request, user: Reader) -> Response:
+    database = app_context(request).database
+    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    checked = checking.check(stored.postmortem, app_context(request).settings)
+    text = with_id_comment(checked.markdown, stored.id, stored.revision)
+    name = f"postmortem-{stored.id[:8]}-r{stored.revision}.md"
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str
+    text: str
+
+
+def diff_lines(diff: str) -> list[DiffLine]:
+    kinds = {"+": "added", "-": "removed", "@": "hunk"}
+    return [
+        DiffLine("file" if line.startswith(("+++", "---")) else kinds.get(line[:1], "same"), line)
+        for line in diff.splitlines()
+    ]
+
+
+@router.get("/postmortems/{postmortem_id}/history")
+async def history_page(
+    postmortem_id: str,
+    request: Request,
+    user: Reader,
+    old: int | None = None,
+    new: int | None = None,
+) -> Response:
+    database = app_context(request).database
+    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    revisions = history.list_revisions(database, stored.id)
+    new = new or stored.revision
+    old = old or max(1, new - 1)
+    diff = history.diff_revisions(database, stored.id, old, new) if old != new else ""
+    return render(
+        request,
+        "history.html",
+        user,
+        stored=stored,
+        postmortem=stored.postmortem,
+        revisions=list(reversed(revisions)),
+        old=old,
+        new=new,
+        diff=diff_lines(diff),
+        can_write=allows(user.user.role, Permission.write),
+    )
+
+
+@router.post("/postmortems/{postmortem_id}/restore")
+async def restore(
+    postmortem_id: str,
+    request: Request,
+    user: Writer,
+    revision: Annotated[int, Form()],
+) -> Response:
+    database = app_context(request).database
+    resolved = history.resolve(database, postmortem_id)
+    history.restore_revision(database, resolved, revision, user=user.user.name)
+    return RedirectResponse(f"/postmortems/{resolved}/history", status_code=303)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.databases import fresh_database
+from tests.web.site import Site, add_role_users, running_server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One server per test module on a SQLite store of its own, a user for every role."""
+    folder: Path = tmp_path_factory.mktemp("site")
+    with fresh_database("sqlite", folder) as database:
+        tokens = add_role_users(database)
+        with running_server(database) as url:
+            yield Site(url=url, database=database, tokens=tokens)

@@ -1,0 +1,106 @@
+"""A real hansei server on 127.0.0.1 for the web tests, with one user per role."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+
+from hansei.config import Settings
+from hansei.model.access import Role
+from hansei.services import accounts
+from hansei.store import Database
+from hansei.web import create_app
+
+PASSWORDS = {role: f"{role.value}-password" for role in Role}
+
+
+def user_name(role: Role) -> str:
+    return f"{role.value}-user"
+
+
+@dataclass
+class Site:
+    url: str
+    database: Database
+    tokens: dict[Role, str] = field(default_factory=dict)
+
+    def api(self, role: Role | None) -> httpx.Client:
+        """A script's client: the role's API token (None: no credentials at all)."""
+        headers = {} if role is None else {"Authorization": f"Bearer {self.tokens[role]}"}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def browser(self, role: Role) -> SignedInBrowser:
+        """A client that signs in through the login form, as a browser does."""
+        client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+        page = client.get("/login")
+        token = _hidden(page.text, "login_csrf")
+        signed = client.post(
+            "/login",
+            data={
+                "name": user_name(role),
+                "password": PASSWORDS[role],
+                "login_csrf": token,
+                "next": "/",
+            },
+        )
+        assert signed.status_code == 303, signed.text
+        csrf = _hidden(client.get("/account").text, "csrf_token")
+        return SignedInBrowser(client, csrf)
+
+
+@dataclass
+class SignedInBrowser:
+    client: httpx.Client
+    csrf: str
+
+    def get(self, path: str, **options: Any) -> httpx.Response:
+        return self.client.get(path, **options)
+
+    def post_form(self, path: str, data: dict[str, Any] | list[tuple[str, str]]) -> httpx.Response:
+        """A form post carrying the session's CSRF token, as the pages' forms do."""
+        fields = list(data.items()) if isinstance(data, dict) else list(data)
+        return self.client.post(path, data=[("csrf_token", self.csrf), *fields])  # type: ignore[arg-type]
+
+
+def _hidden(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no hidden {name} field in the page"
+    return found.group(1)
+
+
+@contextmanager
+def running_server(database: Database, settings: Settings | None = None) -> Iterator[str]:
+    """Serve the app over real HTTP on a free port of 127.0.0.1; yields its base URL."""
+    app = create_app(settings or Settings(), database=database)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def add_role_users(database: Database) -> dict[Role, str]:
+    tokens = {}
+    for role in Role:
+        accounts.add_user(database, user_name(role), role=role, password=PASSWORDS[role])
+        _, tokens[role] = accounts.create_token(database, user_name(role), label="tests")
+    return tokens
