@@ -142,6 +142,49 @@ _WORDS: dict[str, tuple[str, str]] = {
         "One step per line; details on the lines below, starting with '- '",
     ),
     "links_hint": ("1 行に 1 件: タイトル | URL", "One per line: title | URL"),
+    "f_date": ("日付", "Date"),
+    "f_reviewers": ("レビュアー", "Reviewers"),
+    "f_language": ("文書の言語", "Document language"),
+    "f_timezone": ("タイムゾーン", "Timezone"),
+    "f_summary": ("概要（2-3文で簡潔に）", "Summary (two or three sentences)"),
+    "f_occurred": ("発生", "Occurred"),
+    "f_detected": ("検知", "Detected"),
+    "f_response_started": ("対応開始", "Response started"),
+    "f_mitigated": ("部分復旧", "Mitigated"),
+    "f_recovered": ("復旧", "Recovered"),
+    "f_resolved": ("完全解決", "Resolved"),
+    "f_times_hint": (
+        "空欄の時刻はタイムラインから読み取ります",
+        "Times left empty are taken from the timeline",
+    ),
+    "f_users_affected": ("影響を受けたユーザー数", "Users affected"),
+    "f_data_loss": ("データ損失", "Data loss"),
+    "f_slo_target": ("SLO 目標（%）", "SLO target (%)"),
+    "f_slo_window": ("SLO ウィンドウ（日）", "SLO window (days)"),
+    "f_event": ("イベント", "Event"),
+    "f_actor": ("担当者", "Actor"),
+    "f_action": ("アクション", "Action"),
+    "f_direct_causes": ("直接の原因", "Direct causes"),
+    "f_analysis": ("深掘り分析", "Analysis"),
+    "f_root_causes": ("根本原因", "Root causes"),
+    "f_mitigation": ("即座の対応（Mitigation）", "Mitigation"),
+    "f_resolution": ("根本的な修正（Resolution）", "Resolution"),
+    "f_went_well": ("うまくいったこと（Good）", "What went well"),
+    "f_went_wrong": ("改善が必要なこと（Bad）", "What went wrong"),
+    "f_learned": ("学んだこと（Learned）", "What we learned"),
+    "f_process": ("プロセス改善", "Process"),
+    "f_technical": ("技術的改善", "Technical"),
+    "f_failed_requests": ("失敗リクエスト数", "Failed requests"),
+    "f_estimated_loss": ("推定損失", "Estimated loss"),
+    "f_references": ("参考資料", "References"),
+    "f_logs": ("ログ", "Log"),
+    "f_kept_sections": ("その他のセクション", "Other sections"),
+    "f_text": ("本文", "Text"),
+    "yes": ("あり", "Yes"),
+    "no": ("なし", "No"),
+    "approved": ("承認", "Approved"),
+    "changes_requested": ("修正依頼", "Changes requested"),
+    "placeholders_left": ("未記入の項目: {count}", "Fields still to fill in: {count}"),
 }
 
 
@@ -154,6 +197,10 @@ def words(language: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return translate
+
+
+def has_word(key: str) -> bool:
+    return key in _WORDS
 
 
 def choose_language(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from hansei.model.access import Permission, allows
 from hansei.services.accounts import SignedIn
 from hansei.web.context import app_context
-from hansei.web.i18n import LANGUAGE_COOKIE, choose_language, words
+from hansei.web.i18n import LANGUAGE_COOKIE, choose_language, has_word, words
 
 
 def ui_language(request: Request, user: SignedIn | None) -> str:
@@ -42,6 +42,7 @@ def render(
         "csrf_token": user.csrf_token if user else None,
         "lang": language,
         "t": words(language),
+        "has_word": has_word,
         **values,
     }
     return app_context(request).templates.TemplateResponse(

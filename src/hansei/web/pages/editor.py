@@ -36,6 +36,7 @@ from hansei.web.forms import (
     values_from_form,
     values_from_postmortem,
 )
+from hansei.web.i18n import words
 from hansei.web.rendering import render, ui_language
 
 router = APIRouter(include_in_schema=False)
@@ -204,9 +205,15 @@ async def preview(request: Request, user: Writer) -> Response:
                 {"key": f.key, "label": f.label, "value": f.value}
                 for f in figures(checked.metrics, language)
             ],
+            # Placeholders are counted, not listed: a new document has dozens of them.
             "findings": [
                 {"code": f.code, "severity": f.severity.value, "message": f.message}
                 for f in checked.findings
+                if f.code != "placeholder"
             ],
+            "placeholders": words(language)(
+                "placeholders_left",
+                count=sum(f.code == "placeholder" for f in checked.findings),
+            ),
         }
     )

@@ -91,6 +91,7 @@
       figures.appendChild(wrapper);
     }
     findings.replaceChildren();
+    item(findings, data.placeholders, "finding");
     for (const finding of data.findings) {
       item(findings, `${finding.code}: ${finding.message}`, `finding ${finding.severity}`);
     }
