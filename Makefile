@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check bench clean
+.PHONY: run test check bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,13 +11,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The main job: the incident metrics of the bundled example postmortems, then
-# the same postmortems in a demo SQLite store, found by a two-character search.
+# The main job: the web app on a demo SQLite store, filled with demo postmortems;
+# it prints its address and the demo login.
 DEMO_DB := sqlite:///build/demo.db
 run: $(BIN)/.installed
-	$(BIN)/hansei metrics examples/*.md
-	$(BIN)/hansei import examples --db $(DEMO_DB) --user demo
-	$(BIN)/hansei search 障害 --db $(DEMO_DB)
+	$(BIN)/hansei serve --demo --db $(DEMO_DB)
 
 # Everything CI checks: lint, types, layering, and the whole test suite.
 test: $(BIN)/.installed check
@@ -31,6 +29,13 @@ check: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/web.py
+
+# The browser test saves the main pages under build/screenshots/; the docs show a copy.
+screenshots: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/web/test_browser_journey.py
+	mkdir -p docs/screenshots
+	cp build/screenshots/*.png docs/screenshots/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build
