@@ -16,4 +16,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with fresh_database("sqlite", folder) as database:
         tokens = add_role_users(database)
         with running_server(database) as url:
-            yield Site(url=url, database=database, tokens=tokens)
+            site = Site(url=url, database=database, tokens=tokens)
+            yield site
+            site.close()

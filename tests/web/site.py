@@ -31,6 +31,13 @@ class Site:
     url: str
     database: Database
     tokens: dict[Role, str] = field(default_factory=dict)
+    opened: list[httpx.Client] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close the signed-in clients `browser()` made."""
+        for client in self.opened:
+            client.close()
+        self.opened.clear()
 
     def api(self, role: Role | None) -> httpx.Client:
         """A script's client: the role's API token (None: no credentials at all)."""
@@ -40,6 +47,7 @@ class Site:
     def browser(self, role: Role) -> SignedInBrowser:
         """A client that signs in through the login form, as a browser does."""
         client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+        self.opened.append(client)
         page = client.get("/login")
         token = _hidden(page.text, "login_csrf")
         signed = client.post(

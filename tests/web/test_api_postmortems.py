@@ -33,7 +33,8 @@ def test_markdown_in_json_and_markdown_out(site: Site) -> None:
         assert markdown.headers["content-type"].startswith("text/markdown")
         assert markdown.text.startswith(f"<!-- hansei-id: {identifier} revision: 1 -->\n# ")
         html = api.get(f"/api/v1/postmortems/{identifier}", params={"format": "html"})
-        assert "<h1>" in html.text and "Walk API" in html.text
+        assert "<h1>" in html.text
+        assert "Walk API" in html.text
 
 
 def test_an_update_from_an_old_revision_is_a_409_and_nothing_is_lost(site: Site) -> None:
