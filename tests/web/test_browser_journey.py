@@ -162,3 +162,54 @@ def test_main_pages_on_a_phone(browser: Browser, site: Site) -> None:
             _shoot(page, name)
     finally:
         context.close()
+
+
+def _example(site: Site) -> str:
+    with site.api(Role.author) as api:
+        created = api.post(
+            "/api/v1/postmortems",
+            content=(ROOT / "examples" / "2025-03-02-auth-db-pool-exhaustion.ja.md").read_bytes(),
+            headers={"Content-Type": "text/markdown"},
+        )
+    identifier: str = created.json()["id"]
+    return identifier
+
+
+def test_reading_needs_no_javascript(browser: Browser, site: Site) -> None:
+    identifier = _example(site)
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _log_in(page, site, Role.viewer)
+        page.goto(f"{site.url}/postmortems/{identifier}")
+        title = page.get_by_role("heading", name=re.compile("DB コネクションプール"))
+        expect(title).to_be_visible()
+        expect(page.locator(".figures mark.computed").first).to_be_visible()
+        expect(page.get_by_role("heading", name="タイムライン")).to_be_visible()
+        page.goto(f"{site.url}/?q=コネクション")
+        expect(page.locator("ol.results li a.title").first).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_keyboard_alone_finds_and_edits(page: Page, site: Site) -> None:
+    identifier = _example(site)
+    _log_in(page, site, Role.author)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="本文へスキップ")).to_be_focused()
+    page.get_by_label("検索").focus()
+    page.keyboard.type("コネクション")
+    page.keyboard.press("Enter")
+    expect(page.locator("ol.results li a.title").first).to_be_visible()
+
+    page.goto(f"{site.url}/postmortems/{identifier}/edit")
+    rows = page.locator("table[data-rows=timeline] tbody tr")
+    count = rows.count()
+    page.get_by_role("button", name="＋ 行を追加").first.focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(count + 1)
+    # The new row's first field has the focus, ready to type.
+    expect(rows.nth(count).locator("input[name='timeline.at']")).to_be_focused()
+    rows.nth(count).get_by_role("button", name="削除").focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(count)
