@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,7 +19,8 @@ from hansei.services import checking, history, saving, searching
 from hansei.services.accounts import SignedIn
 from hansei.services.documents import load_text, require_postmortem, with_id_comment
 from hansei.services.saving import WriteResult
-from hansei.services.searching import SearchFilters, SortOrder, day_start
+from hansei.services.searching import SortOrder
+from hansei.web.api.filters import Filters
 from hansei.web.api.schemas import (
     CheckRead,
     DiffRead,
@@ -185,27 +185,13 @@ async def update_postmortem(
 async def list_postmortems(
     request: Request,
     user: Reader,
-    service: str | None = None,
-    severity: str | None = None,
-    status: str | None = None,
-    owner: Annotated[str | None, Query(description="author or action-item owner")] = None,
-    since: Annotated[dt.date | None, Query(description="detected on or after")] = None,
-    until: Annotated[dt.date | None, Query(description="detected before")] = None,
+    filters: Filters,
     sort: SortOrder = SortOrder.newest,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PostmortemPage:
     """Postmortems, filtered and sorted, one page at a time (`total` counts them all)."""
     context = app_context(request)
-    timezone = context.settings.timezone
-    filters = SearchFilters(
-        service=service,
-        severity=severity,
-        status=status,
-        owner=owner,
-        since=day_start(since, timezone) if since else None,
-        until=day_start(until, timezone) if until else None,
-    )
     summaries, total = searching.list_postmortems(
         context.database, filters, sort=sort, limit=limit, offset=offset
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hansei.model import Horizon
+from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
 from hansei.services import searching
 from hansei.services.accounts import SignedIn
-from hansei.services.searching import ActionFilters, SearchFilters, day_start
+from hansei.services.searching import ActionFilters
 from hansei.web.action_items import action_read, today
+from hansei.web.api.filters import Filters
 from hansei.web.api.schemas import ActionItemRead, SearchHitRead, SearchPage
 from hansei.web.auth import require
 from hansei.web.context import app_context
@@ -26,27 +26,13 @@ Reader = Annotated[SignedIn, Depends(require(Permission.read))]
 async def search(
     request: Request,
     user: Reader,
+    filters: Filters,
     q: Annotated[str, Query(description="words that must all occur (Japanese too)")] = "",
-    service: str | None = None,
-    severity: str | None = None,
-    status: str | None = None,
-    owner: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> SearchPage:
     """Postmortems whose text holds every word, best first, each with a snippet."""
     context = app_context(request)
-    timezone = context.settings.timezone
-    filters = SearchFilters(
-        service=service,
-        severity=severity,
-        status=status,
-        owner=owner,
-        since=day_start(since, timezone) if since else None,
-        until=day_start(until, timezone) if until else None,
-    )
     hits = searching.search_postmortems(context.database, q, filters, limit=limit, offset=offset)
     return SearchPage(
         query=q,
@@ -61,7 +47,7 @@ async def action_items(
     request: Request,
     user: Reader,
     owner: Annotated[str | None, Query(description="`tanaka` or `@tanaka`; `me` for you")] = None,
-    status: str | None = None,
+    status: ActionStatus | None = None,
     horizon: Horizon | None = None,
     service: str | None = None,
     overdue: Annotated[bool, Query(description="only items past due and not done")] = False,
@@ -74,7 +60,7 @@ async def action_items(
     now = today(timezone)
     filters = ActionFilters(
         owner=user.user.name if owner == "me" else owner,
-        status=status,
+        status=status.value if status else None,
         horizon=horizon.value if horizon else None,
         service=service,
         overdue_on=now if overdue else None,

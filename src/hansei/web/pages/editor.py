@@ -72,7 +72,6 @@ def _editor(
     values: EditorValues,
     *,
     action: str,
-    title: str,
     base_revision: int | None = None,
     postmortem_id: str | None = None,
     errors: list[FieldError] | None = None,
@@ -86,7 +85,6 @@ def _editor(
         status_code=status_code,
         v=values,
         action=action,
-        page_title=title,
         base_revision=base_revision,
         postmortem_id=postmortem_id,
         errors=errors or [],
@@ -102,7 +100,7 @@ def _editor(
 async def new_form(request: Request, user: Writer) -> Response:
     language = Language(ui_language(request, user))
     values = values_from_postmortem(template_postmortem(user, language, request))
-    return _editor(request, user, values, action="/postmortems/new", title="new")
+    return _editor(request, user, values, action="/postmortems/new")
 
 
 @router.post("/postmortems/new")
@@ -116,7 +114,6 @@ async def create(request: Request, user: Writer) -> Response:
             user,
             values_from_form(form),
             action="/postmortems/new",
-            title="new",
             errors=error.errors,
             status_code=422,
         )
@@ -135,7 +132,6 @@ async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Respo
         user,
         values_from_postmortem(stored.postmortem),
         action=f"/postmortems/{stored.id}/edit",
-        title="edit",
         base_revision=stored.revision,
         postmortem_id=stored.id,
     )
@@ -154,29 +150,18 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
         saving.update_postmortem(
             database, stored.id, postmortem, user=user.user.name, base_revision=base
         )
-    except FormError as error:
+    except (FormError, ConflictError) as error:
+        conflict = error if isinstance(error, ConflictError) else None
         return _editor(
             request,
             user,
             values_from_form(form),
             action=action,
-            title="edit",
-            base_revision=base,
+            base_revision=conflict.current if conflict else base,
             postmortem_id=stored.id,
-            errors=error.errors,
-            status_code=422,
-        )
-    except ConflictError as conflict:
-        return _editor(
-            request,
-            user,
-            values_from_form(form),
-            action=action,
-            title="edit",
-            base_revision=conflict.current,
-            postmortem_id=stored.id,
+            errors=error.errors if isinstance(error, FormError) else [],
             conflict=conflict,
-            status_code=409,
+            status_code=409 if conflict else 422,
         )
     return RedirectResponse(f"/postmortems/{stored.id}", status_code=303)
 
