@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from hansei.markdown import render_html
-from hansei.model import Postmortem
+from hansei.model import Link, Postmortem
 
 
 def test_html_page_escapes_what_the_author_typed() -> None:
@@ -9,7 +12,8 @@ def test_html_page_escapes_what_the_author_typed() -> None:
         {
             "title": "<script>alert(1)</script>",
             "went_well": ['<img src=x onerror="alert(2)">'],
-            "related_docs": [{"title": "click", "url": "javascript:alert(3)"}],
+            # The model takes no such URL; written as Markdown in a title, it stays text.
+            "related_docs": [{"title": "[click](javascript:alert(3))"}],
         }
     )
     page = render_html(pm)
@@ -24,3 +28,15 @@ def test_html_page_has_the_sections_and_language() -> None:
     assert '<html lang="ja">' in page
     assert "<h2>タイムライン</h2>" in page
     assert "<table>" in page
+
+
+def test_a_link_that_runs_code_is_no_link() -> None:
+    for url in (
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " java\tscript:x",
+        "data:text/html,x",
+    ):
+        with pytest.raises(ValidationError, match="a link may not use javascript:"):
+            Link(title="click", url=url)
+    assert Link(title="runbook", url="https://example.com/a:b").url == "https://example.com/a:b"

@@ -73,9 +73,15 @@ class SignedInBrowser:
         return self.client.get(path, **options)
 
     def post_form(self, path: str, data: dict[str, Any] | list[tuple[str, str]]) -> httpx.Response:
-        """A form post carrying the session's CSRF token, as the pages' forms do."""
-        fields = list(data.items()) if isinstance(data, dict) else list(data)
-        return self.client.post(path, data=[("csrf_token", self.csrf), *fields])  # type: ignore[arg-type]
+        """A form post carrying the session's CSRF token, as the pages' forms do.
+
+        Repeated names (the editor's rows) come as a list of pairs, in page order.
+        """
+        pairs = list(data.items()) if isinstance(data, dict) else list(data)
+        fields: dict[str, list[str]] = {"csrf_token": [self.csrf]}
+        for name, value in pairs:
+            fields.setdefault(name, []).append(value)
+        return self.client.post(path, data=fields)
 
 
 def _hidden(html: str, name: str) -> str:

@@ -33,6 +33,7 @@ from hansei.model import (
     TIME_FIELDS,
     Language,
 )
+from hansei.model.links import is_unsafe_url
 
 _LINK = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)\s*(?P<rest>.*)$")
 
@@ -364,6 +365,9 @@ def _link(text: str) -> dict[str, str | None] | None:
     if not stripped or is_placeholder(stripped):
         return None
     match = _LINK.match(stripped)
+    if match and is_unsafe_url(match.group("url")):
+        # Kept as it was written, as text: the model takes no link that runs code.
+        return {"title": stripped, "url": None}
     if match:
         title, rest = match.group("title").strip(), match.group("rest").strip()
         # Words after the link (`[Runbook](…) — 手順書`) stay with its title.

@@ -72,8 +72,13 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
     ]
 
 
+# The API's reference is a page for people: it signs them in like the others.
+_API_PAGES = frozenset({"/api/v1/docs"})
+
+
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    path = request.url.path
+    return path.startswith("/api/") and path not in _API_PAGES
 
 
 def _json(status: int, body: ErrorRead, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -42,6 +42,10 @@ router = APIRouter(prefix="/postmortems", tags=["postmortems"])
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
 Writer = Annotated[SignedIn, Depends(require(Permission.write))]
 MARKDOWN_TYPE = "text/markdown; charset=utf-8"
+STANDALONE_PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def _body_doc(schema: str) -> dict[str, Any]:
@@ -237,6 +241,8 @@ async def read_postmortem(
         text = with_id_comment(render_markdown(postmortem, language=lang), stored.id, number)
         return Response(text, media_type=MARKDOWN_TYPE, headers=headers)
     if format == DocumentFormat.html:
+        # A page of its own, with its own inline style and no script at all.
+        headers["Content-Security-Policy"] = STANDALONE_PAGE_POLICY
         return HTMLResponse(render_html(postmortem, language=lang), headers=headers)
     body = PostmortemRead(
         id=stored.id,
