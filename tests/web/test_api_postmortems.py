@@ -72,3 +72,45 @@ def test_a_wrong_field_is_named_in_the_error(site: Site) -> None:
     body = refused.json()
     assert body["field"] == "postmortem.times.detected"
     assert "datetime" in body["message"]
+
+
+def test_markdown_out_edited_and_posted_back_is_the_next_revision(site: Site) -> None:
+    identifier = _create_from_markdown(site)
+    with site.api(Role.author) as api:
+        exported = api.get(f"/api/v1/postmortems/{identifier}", params={"format": "md"}).text
+        edited = exported.replace("約3,200ユーザー", "約3,300ユーザー")
+        assert edited != exported
+        markdown = {"Content-Type": "text/markdown"}
+        saved = api.post(f"/api/v1/postmortems/{identifier}", content=edited, headers=markdown)
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["revision"] == 2
+        stored = api.get(f"/api/v1/postmortems/{identifier}").json()["postmortem"]
+        assert stored["impact"]["users_affected"].startswith("約3,300ユーザー")
+        # The same export edited again still says revision 1: someone saved since.
+        stale = exported.replace("約3,200ユーザー", "約3,400ユーザー")
+        refused = api.put(f"/api/v1/postmortems/{identifier}", content=stale, headers=markdown)
+        assert refused.status_code == 409
+        bare = stale.split("\n", 1)[1]
+        assert not bare.startswith("<!--")
+        unknown = api.put(f"/api/v1/postmortems/{identifier}", content=bare, headers=markdown)
+        assert unknown.status_code == 428
+        assert "revision" in unknown.json()["message"]
+        guarded = api.put(
+            f"/api/v1/postmortems/{identifier}",
+            content=bare,
+            headers={**markdown, "If-Match": '"2"'},
+        )
+        assert guarded.status_code == 200, guarded.text
+        assert guarded.headers["ETag"] == f'"{guarded.json()["revision"]}"'
+
+
+def test_a_file_that_is_no_postmortem_is_refused_with_its_line(site: Site) -> None:
+    with site.api(Role.author) as api:
+        refused = api.post(
+            "/api/v1/postmortems",
+            content=b"# Shopping\n\n- milk\n- eggs\n",
+            headers={"Content-Type": "text/markdown"},
+        )
+    assert refused.status_code == 422
+    assert refused.json()["line"] == 1
+    assert "not a postmortem" in refused.json()["message"]

@@ -144,8 +144,9 @@ async def create_postmortem(request: Request, user: Writer, response: Response) 
     return _written(result, response, received.warnings)
 
 
-@router.put(
+@router.api_route(
     "/{postmortem_id}",
+    methods=["PUT", "POST"],
     response_model=WriteRead,
     responses=ERRORS,
     openapi_extra=_body_doc("PostmortemUpdate"),
@@ -160,9 +161,10 @@ async def update_postmortem(
         Query(ge=1, description="For Markdown: the revision the change started from."),
     ] = None,
 ) -> WriteRead:
-    """Save a new revision. The revision the change started from comes from the JSON
-    `base_revision`, the `If-Match` header, `?base_revision=` or the Markdown's
-    `<!-- hansei-id: … revision: N -->` line; 409 if another revision was saved since."""
+    """Save a new revision (PUT, or POST for tools that only post). The revision the
+    change started from comes from the JSON `base_revision`, the `If-Match` header,
+    `?base_revision=` or the Markdown's `<!-- hansei-id: … revision: N -->` line;
+    409 if another revision was saved since."""
     database = app_context(request).database
     resolved = history.resolve(database, postmortem_id)
     received = await _received(request, update=True)
