@@ -144,9 +144,8 @@ async def create_postmortem(request: Request, user: Writer, response: Response) 
     return _written(result, response, received.warnings)
 
 
-@router.api_route(
+@router.put(
     "/{postmortem_id}",
-    methods=["PUT", "POST"],
     response_model=WriteRead,
     responses=ERRORS,
     openapi_extra=_body_doc("PostmortemUpdate"),
@@ -185,6 +184,16 @@ async def update_postmortem(
         database, resolved, received.postmortem, user=user.user.name, base_revision=base
     )
     return _written(result, response, received.warnings)
+
+
+router.post(
+    "/{postmortem_id}",
+    response_model=WriteRead,
+    responses=ERRORS,
+    openapi_extra=_body_doc("PostmortemUpdate"),
+    operation_id="update_postmortem_by_post",
+    summary="Update Postmortem (POST)",
+)(update_postmortem)
 
 
 @router.get("", response_model=PostmortemPage, responses=ERRORS)
