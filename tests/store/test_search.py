@@ -14,7 +14,7 @@ from hansei.services import saving
 from hansei.services.searching import day_start, search_postmortems
 from hansei.store import Database
 from hansei.store import search as search_module
-from hansei.store.search import SearchFilters
+from hansei.store.filters import SearchFilters
 from hansei.store.tables import PostmortemRow
 from tests.factories import jst, postmortem
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from hansei.model.access import Role
+from hansei.web.api.schemas import PostmortemPage, PostmortemSummaryRead
 from tests.conftest import EXAMPLES
 from tests.web.site import Site
 
@@ -114,3 +115,21 @@ def test_a_file_that_is_no_postmortem_is_refused_with_its_line(site: Site) -> No
     assert refused.status_code == 422
     assert refused.json()["line"] == 1
     assert "not a postmortem" in refused.json()["message"]
+
+
+def test_the_list_answers_in_its_documented_shape_and_names_a_wrong_filter(site: Site) -> None:
+    identifier = _create_from_markdown(site)
+    with site.api(Role.viewer) as api:
+        listed = api.get("/api/v1/postmortems", params={"service": "Walk API", "limit": 200})
+        assert listed.status_code == 200
+        page = PostmortemPage.model_validate(listed.json())
+        assert set(listed.json()["items"][0]) == set(PostmortemSummaryRead.model_fields)
+        assert identifier in [item.id for item in page.items]
+        assert page.total == len(page.items)
+        assert all(item.services == ["Walk API"] for item in page.items)
+        wrong = api.get("/api/v1/postmortems", params={"severity": "catastrophic"})
+        assert wrong.status_code == 422
+        assert wrong.json()["field"] == "severity"
+        typo = api.get("/api/v1/postmortems", params={"servce": "Walk API"})
+        assert typo.status_code == 422
+        assert typo.json()["field"] == "servce"

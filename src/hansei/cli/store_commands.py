@@ -35,9 +35,10 @@ from hansei.services.documents import (
     with_id_comment,
 )
 from hansei.store import Database, create_engine, describe, sqlite_file
+from hansei.store.filters import SearchFilters
 from hansei.store.migrate import current_revision, head_revision, search_setup_problem, upgrade
 from hansei.store.repository import normalise_id
-from hansei.store.search import SearchFilters, SearchHit
+from hansei.store.search import SearchHit
 
 db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
 

@@ -177,11 +177,11 @@ def revoke_token(database: Database, name: str, token_id: int) -> TokenInfo:
 
 
 def token_user(database: Database, token: str) -> SignedIn:
-    with database.reading() as session:
-        row = store.user_of_token(session, digest(token))
-        if row is None:
-            raise AuthenticationError("unknown or revoked API token")
-        return SignedIn(_user(row))
+    with database.querying() as connection:
+        row = store.user_of_token(connection, digest(token))
+    if row is None:
+        raise AuthenticationError("unknown or revoked API token")
+    return SignedIn(User(id=row.id, name=row.name, role=Role(row.role), language=row.language))
 
 
 def sign_in(database: Database, name: str, password: str, *, client: str) -> tuple[str, SignedIn]:
@@ -244,12 +244,12 @@ def _password_matches(password_hash: str | None, password: str) -> bool:
 
 
 def session_user(database: Database, token: str) -> SignedIn | None:
-    with database.reading() as session:
-        found = store.session_of(session, digest(token), _now())
-        if found is None:
-            return None
-        user, browser = found
-        return SignedIn(_user(user), browser.csrf_token)
+    with database.querying() as connection:
+        row = store.session_of(connection, digest(token), _now())
+    if row is None:
+        return None
+    user = User(id=row.id, name=row.name, role=Role(row.role), language=row.language)
+    return SignedIn(user, row.csrf_token)
 
 
 def sign_out(database: Database, token: str) -> None:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from hansei.metrics import budget_minutes, minutes_between
 from hansei.store import Database, listing, queries, search
+from hansei.store.filters import SearchFilters
 from hansei.store.listing import PostmortemSummary, SortOrder
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
-from hansei.store.search import SearchFilters, SearchHit
+from hansei.store.search import SearchHit
 
 
 def day_start(day: dt.date, timezone: str) -> dt.datetime:
@@ -83,9 +84,9 @@ def list_postmortems(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[PostmortemSummary], int]:
-    with database.reading() as session:
+    with database.querying() as connection:
         return listing.list_postmortems(
-            session, filters or SearchFilters(), sort=sort, limit=limit, offset=offset
+            connection, filters or SearchFilters(), sort=sort, limit=limit, offset=offset
         )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hansei.errors import NotFoundError, UsageError
+from hansei.store.database import Reader
 from hansei.store.tables import ApiTokenRow, LoginFailureRow, SessionRow, UserRow
 
 
@@ -54,12 +56,26 @@ def tokens_of(session: Session, user: UserRow) -> list[ApiTokenRow]:
     )
 
 
-def user_of_token(session: Session, token_hash: str) -> UserRow | None:
-    return session.scalars(
-        sa.select(UserRow)
-        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-        .where(ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked_at.is_(None))
-    ).one_or_none()
+# Who a request is, asked once per request: built once, only the columns needed.
+_USER_COLUMNS = (UserRow.id, UserRow.name, UserRow.role, UserRow.language)
+_USER_OF_TOKEN = (
+    sa.select(*_USER_COLUMNS)
+    .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+    .where(ApiTokenRow.token_hash == sa.bindparam("token_hash"), ApiTokenRow.revoked_at.is_(None))
+)
+_USER_OF_SESSION = (
+    sa.select(*_USER_COLUMNS, SessionRow.csrf_token)
+    .join(SessionRow, SessionRow.user_id == UserRow.id)
+    .where(
+        SessionRow.token_hash == sa.bindparam("token_hash"),
+        SessionRow.expires_at > sa.bindparam("now", type_=SessionRow.expires_at.type),
+    )
+)
+
+
+def user_of_token(session: Reader, token_hash: str) -> sa.Row[Any] | None:
+    """The user (id, name, role, language) of a token that is not revoked."""
+    return session.execute(_USER_OF_TOKEN, {"token_hash": token_hash}).one_or_none()
 
 
 def add_session(
@@ -83,15 +99,9 @@ def add_session(
     )
 
 
-def session_of(
-    session: Session, token_hash: str, now: dt.datetime
-) -> tuple[UserRow, SessionRow] | None:
-    found = session.execute(
-        sa.select(UserRow, SessionRow)
-        .join(SessionRow, SessionRow.user_id == UserRow.id)
-        .where(SessionRow.token_hash == token_hash, SessionRow.expires_at > now)
-    ).one_or_none()
-    return None if found is None else (found[0], found[1])
+def session_of(session: Reader, token_hash: str, now: dt.datetime) -> sa.Row[Any] | None:
+    """The user (id, name, role, language) and CSRF token of a session not expired."""
+    return session.execute(_USER_OF_SESSION, {"token_hash": token_hash, "now": now}).one_or_none()
 
 
 def end_session(session: Session, token_hash: str) -> None:

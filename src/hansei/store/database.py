@@ -47,8 +47,19 @@ class Database:
         with self._sessions() as session:
             yield session
 
+    @contextmanager
+    def querying(self) -> Iterator[sa.Connection]:
+        """A connection for reads that need no ORM: the paths every request takes
+        (who is asking, the list) skip the session's bookkeeping."""
+        with self.engine.connect() as connection:
+            yield connection
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+Reader = Session | sa.Connection
+"""What a read query runs on: an ORM session or a plain connection."""
 
 
 def create_engine(url: str, **options: Any) -> sa.Engine:

@@ -19,19 +19,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hansei.store.queries import owner_spellings
+from hansei.store.filters import (
+    SearchFilters,
+    filter_conditions,
+    filter_keys,
+    filter_parameters,
+    services_of,
+)
 from hansei.store.search_text import bigram_match, query_terms, snippet, trigram_match
-from hansei.store.tables import ActionItemRow, PostmortemRow, SearchDocumentRow, ServiceRow
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    service: str | None = None
-    severity: str | None = None
-    status: str | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    owner: str | None = None
+from hansei.store.tables import PostmortemRow, SearchDocumentRow
 
 
 @dataclass(frozen=True)
@@ -117,9 +113,10 @@ def _run(
     elif terms:
         statement = statement.where(*(_pg_term(term) for term in terms))
         order.append(_titles_matched(terms, sa.func.strpos))
-    statement = statement.where(*filter_conditions(filters))
+    statement = statement.where(*filter_conditions(filter_keys(filters)))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
-    return list(session.execute(statement.order_by(*order).limit(limit).offset(offset)).all())
+    statement = statement.order_by(*order).limit(limit).offset(offset)
+    return list(session.execute(statement, filter_parameters(filters)).all())
 
 
 def _titles_matched(terms: list[str], position: Any) -> sa.UnaryExpression[Any]:
@@ -190,45 +187,3 @@ def _pg_term(term: str) -> sa.ColumnElement[bool]:
         SearchDocumentRow.title.like(pattern, escape="\\"),
         SearchDocumentRow.body.like(pattern, escape="\\"),
     )
-
-
-def filter_conditions(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]] = []
-    if filters.service:
-        conditions.append(
-            sa.exists().where(
-                ServiceRow.postmortem_id == PostmortemRow.id, ServiceRow.service == filters.service
-            )
-        )
-    if filters.severity:
-        conditions.append(PostmortemRow.severity == filters.severity)
-    if filters.status:
-        conditions.append(PostmortemRow.status == filters.status)
-    when = sa.func.coalesce(PostmortemRow.detected_at, PostmortemRow.occurred_at)
-    if filters.since:
-        conditions.append(when >= filters.since)
-    if filters.until:
-        conditions.append(when < filters.until)
-    if filters.owner:
-        conditions.append(
-            sa.or_(
-                PostmortemRow.author.in_(owner_spellings(filters.owner)),
-                sa.exists().where(
-                    ActionItemRow.postmortem_id == PostmortemRow.id,
-                    ActionItemRow.owner.in_(owner_spellings(filters.owner)),
-                ),
-            )
-        )
-    return conditions
-
-
-def services_of(session: Session, ids: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    if ids:
-        for postmortem_id, service in session.execute(
-            sa.select(ServiceRow.postmortem_id, ServiceRow.service)
-            .where(ServiceRow.postmortem_id.in_(ids))
-            .order_by(ServiceRow.postmortem_id, ServiceRow.service)
-        ):
-            found.setdefault(postmortem_id, []).append(service)
-    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -36,6 +37,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = database or open_database(settings.resolved_database_url(), create=True)
         app.state.context = AppContext(settings=settings, database=opened, templates=_templates())
+        # What start-up made lives as long as the process: full collections need not
+        # walk it again and again, stalling every connection while they do.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

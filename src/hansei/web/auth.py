@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from hansei.errors import AuthenticationError, PermissionDeniedError
 from hansei.model.access import Permission, allows
@@ -63,7 +63,10 @@ async def _check_csrf(request: Request, user: SignedIn) -> None:
 def require(permission: Permission) -> Callable[..., Awaitable[SignedIn]]:
     """A dependency: the signed-in user, refused unless their role allows `permission`."""
 
-    async def dependency(user: SignedIn = Depends(signed_in)) -> SignedIn:  # noqa: B008
+    # Calls signed_in itself rather than depending on it: one dependency a request
+    # instead of two is a measurable share of a small API call.
+    async def dependency(request: Request) -> SignedIn:
+        user = await signed_in(request)
         if not allows(user.user.role, permission):
             raise PermissionDeniedError(
                 f"your role ({user.user.role.value}) does not allow this ({permission.value})"

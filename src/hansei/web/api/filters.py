@@ -1,36 +1,74 @@
-"""The filters the list and the search share, read from the query string."""
+"""The query strings of the list and the search, each read as one model.
+
+FastAPI reads declared query parameters one by one, which on a page of 20
+costs more than the database does; one model validated in one call costs a
+fraction. The OpenAPI schema still lists every parameter (`documented`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from hansei.model import Severity, Status
-from hansei.services.searching import SearchFilters, day_start
-from hansei.web.context import app_context
+from hansei.services.searching import SearchFilters, SortOrder, day_start
 
 
-async def postmortem_filters(
-    request: Request,
-    service: str | None = None,
-    severity: Severity | None = None,
-    status: Status | None = None,
-    owner: Annotated[str | None, Query(description="author or action-item owner")] = None,
-    since: Annotated[dt.date | None, Query(description="detected on or after this day")] = None,
-    until: Annotated[dt.date | None, Query(description="detected before this day")] = None,
-) -> SearchFilters:
-    """Days are the team's days (HANSEI_TIMEZONE)."""
-    timezone = app_context(request).settings.timezone
-    return SearchFilters(
-        service=service,
-        severity=severity.value if severity else None,
-        status=status.value if status else None,
-        owner=owner,
-        since=day_start(since, timezone) if since else None,
-        until=day_start(until, timezone) if until else None,
-    )
+class FilterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service: str | None = None
+    severity: Severity | None = None
+    status: Status | None = None
+    owner: str | None = Field(default=None, description="author or action-item owner")
+    since: dt.date | None = Field(default=None, description="detected on or after this day")
+    until: dt.date | None = Field(default=None, description="detected before this day")
+    limit: int = Field(default=20, ge=1, le=200)
+    offset: int = Field(default=0, ge=0)
+
+    def filters(self, timezone: str) -> SearchFilters:
+        """Days are the team's days (HANSEI_TIMEZONE)."""
+        return SearchFilters(
+            service=self.service,
+            severity=self.severity.value if self.severity else None,
+            status=self.status.value if self.status else None,
+            owner=self.owner,
+            since=day_start(self.since, timezone) if self.since else None,
+            until=day_start(self.until, timezone) if self.until else None,
+        )
 
 
-Filters = Annotated[SearchFilters, Depends(postmortem_filters)]
+class ListQuery(FilterQuery):
+    sort: SortOrder = SortOrder.newest
+
+
+class SearchQuery(FilterQuery):
+    q: str = Field(default="", description="words that must all occur (Japanese too)")
+
+
+async def list_query(request: Request) -> ListQuery:
+    return ListQuery.model_validate(dict(request.query_params))
+
+
+async def search_query(request: Request) -> SearchQuery:
+    return SearchQuery.model_validate(dict(request.query_params))
+
+
+def documented(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's fields as the OpenAPI query parameters of an operation."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {key: value for key, value in spec.items() if key != "description"},
+                **({"description": spec["description"]} if "description" in spec else {}),
+            }
+            for name, spec in schema["properties"].items()
+        ]
+    }

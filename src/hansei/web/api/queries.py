@@ -12,7 +12,7 @@ from hansei.services import searching
 from hansei.services.accounts import SignedIn
 from hansei.services.searching import ActionFilters
 from hansei.web.action_items import action_read, today
-from hansei.web.api.filters import Filters
+from hansei.web.api.filters import SearchQuery, documented, search_query
 from hansei.web.api.schemas import ActionItemRead, SearchHitRead, SearchPage
 from hansei.web.auth import require
 from hansei.web.context import app_context
@@ -22,23 +22,26 @@ router = APIRouter(tags=["search"])
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
 
 
-@router.get("/search", response_model=SearchPage, responses=ERRORS)
+@router.get(
+    "/search", response_model=SearchPage, responses=ERRORS, openapi_extra=documented(SearchQuery)
+)
 async def search(
-    request: Request,
-    user: Reader,
-    filters: Filters,
-    q: Annotated[str, Query(description="words that must all occur (Japanese too)")] = "",
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    request: Request, user: Reader, query: Annotated[SearchQuery, Depends(search_query)]
 ) -> SearchPage:
     """Postmortems whose text holds every word, best first, each with a snippet."""
     context = app_context(request)
-    hits = searching.search_postmortems(context.database, q, filters, limit=limit, offset=offset)
+    hits = searching.search_postmortems(
+        context.database,
+        query.q,
+        query.filters(context.settings.timezone),
+        limit=query.limit,
+        offset=query.offset,
+    )
     return SearchPage(
-        query=q,
+        query=query.q,
         items=[SearchHitRead.model_validate(hit, from_attributes=True) for hit in hits],
-        limit=limit,
-        offset=offset,
+        limit=query.limit,
+        offset=query.offset,
     )
 
 
