@@ -61,3 +61,16 @@ def restore_revision(
 def revision_document(database: Database, postmortem_id: str, number: int) -> Postmortem:
     with database.reading() as session:
         return repo.revision(session, postmortem_id, number)
+
+
+__all__ = [
+    "RevisionInfo",
+    "StoredPostmortem",
+    "WriteResult",
+    "diff_revisions",
+    "get_postmortem",
+    "list_revisions",
+    "resolve",
+    "restore_revision",
+    "revision_document",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
@@ -10,13 +11,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hansei.config import Settings
 from hansei.lint.findings import Finding
+from hansei.markdown import render_markdown
 from hansei.markdown.html import HtmlSection, html_sections
 from hansei.model import Severity, Status
 from hansei.model.access import Permission, allows
 from hansei.services import checking, history, searching
 from hansei.services.accounts import SignedIn
 from hansei.services.documents import with_id_comment
+from hansei.services.history import StoredPostmortem
 from hansei.services.searching import PostmortemSummary, SearchFilters, SearchHit, SortOrder
 from hansei.web.auth import require
 from hansei.web.context import app_context
@@ -112,22 +116,48 @@ def place_findings(sections: list[HtmlSection], findings: list[Finding]) -> list
     return [ViewSection(s, f) for s, f in zip(sections, placed, strict=True)]
 
 
+@dataclass(frozen=True)
+class DocumentView:
+    checked: checking.Checked
+    sections: list[ViewSection]
+
+
+_VIEWS: OrderedDict[tuple[str, Settings], DocumentView] = OrderedDict()
+_VIEWS_KEPT = 256
+
+
+def document_view(stored: StoredPostmortem, settings: Settings) -> DocumentView:
+    """The document's checks and sections. A revision's content never changes, so they
+    are kept by content hash: rendering and linting are most of a page's cost."""
+    key = (stored.content_hash, settings)
+    view = _VIEWS.get(key)
+    if view is None:
+        checked = checking.check(stored.postmortem, settings)
+        sections = html_sections(stored.postmortem, checked.markdown)
+        view = DocumentView(checked, place_findings(sections, checked.findings))
+        _VIEWS[key] = view
+        if len(_VIEWS) > _VIEWS_KEPT:
+            _VIEWS.popitem(last=False)
+    else:
+        _VIEWS.move_to_end(key)
+    return view
+
+
 @router.get("/postmortems/{postmortem_id}")
 async def postmortem_page(postmortem_id: str, request: Request, user: Reader) -> Response:
     context = app_context(request)
     database = context.database
     stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
-    checked = checking.check(stored.postmortem, context.settings)
-    sections = place_findings(html_sections(stored.postmortem, checked.markdown), checked.findings)
+    view = document_view(stored, context.settings)
     return render(
         request,
         "postmortem.html",
         user,
         stored=stored,
         postmortem=stored.postmortem,
-        figures=figures(checked.metrics, ui_language(request, user)),
-        sections=sections,
-        finding_count=len(checked.findings),
+        figures=figures(view.checked.metrics, ui_language(request, user)),
+        sections=view.sections,
+        finding_count=len(view.checked.findings),
         can_write=allows(user.user.role, Permission.write),
     )
 
@@ -136,8 +166,7 @@ async def postmortem_page(postmortem_id: str, request: Request, user: Reader) ->
 async def export_markdown(postmortem_id: str, request: Request, user: Reader) -> Response:
     database = app_context(request).database
     stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
-    checked = checking.check(stored.postmortem, app_context(request).settings)
-    text = with_id_comment(checked.markdown, stored.id, stored.revision)
+    text = with_id_comment(render_markdown(stored.postmortem), stored.id, stored.revision)
     name = f"postmortem-{stored.id[:8]}-r{stored.revision}.md"
     return Response(
         text,

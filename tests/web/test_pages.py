@@ -1,0 +1,139 @@
+"""The pages as a browser gets them: what each shows, in which language, after changes."""
+
+from __future__ import annotations
+
+import re
+
+from hansei.model.access import Role
+from hansei.services import saving
+from hansei.services.documents import load_document
+from tests.conftest import EXAMPLES
+from tests.factories import postmortem
+from tests.web.site import Site
+
+WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
+
+
+def _stored_example(site: Site) -> str:
+    created = saving.create_postmortem(site.database, load_document(WALK).postmortem, user="t")
+    return created.postmortem_id
+
+
+def _section_with(html: str, heading: str) -> str:
+    """The view's section whose heading is `heading`, with its findings beside it."""
+    parts = html.split('<section class="doc-section')
+    return next(part for part in parts if f">{heading}</h2>" in part)
+
+
+def test_a_postmortem_shows_what_was_saved_last(site: Site) -> None:
+    identifier = _stored_example(site)
+    browser = site.browser(Role.viewer)
+    before = browser.get(f"/postmortems/{identifier}").text
+    assert "リビジョン 1" in before
+    with site.api(Role.author) as api:
+        current = api.get(f"/api/v1/postmortems/{identifier}").json()
+        changed = dict(current["postmortem"], summary="要約を書き直した。")
+        api.put(
+            f"/api/v1/postmortems/{identifier}",
+            json={"base_revision": 1, "postmortem": changed},
+        ).raise_for_status()
+    after = browser.get(f"/postmortems/{identifier}").text
+    assert "リビジョン 2" in after
+    assert "要約を書き直した。" in after
+    assert "要約を書き直した。" not in before
+
+
+def test_findings_stand_beside_the_section_they_concern(site: Site) -> None:
+    document = postmortem(
+        title="Few whys",
+        language="en",
+        rca={"whys": [{"question": "Why?", "answer": "Because."}]},
+    )
+    identifier = saving.create_postmortem(site.database, document, user="t").postmortem_id
+    page = site.browser(Role.viewer).get(f"/postmortems/{identifier}").text
+    assert "too-few-whys" in _section_with(page, "Root Cause Analysis (RCA)")
+    assert "too-few-whys" not in _section_with(page, "Timeline")
+
+
+def test_computed_figures_are_marked(site: Site) -> None:
+    identifier = _stored_example(site)
+    page = site.browser(Role.viewer).get(f"/postmortems/{identifier}").text
+    # TTR 30 minutes and the downtime, in the figures and in the document itself.
+    assert '<mark class="computed">30分</mark>' in page
+    assert '<strong>ダウンタイム</strong>: <mark class="computed">35分</mark>' in page
+
+
+def test_the_language_follows_the_user_then_the_browser(site: Site) -> None:
+    browser = site.browser(Role.reviewer)
+    english = browser.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+    assert "<h1>Postmortems</h1>" in english
+    japanese = browser.get("/", headers={"Accept-Language": "ja"}).text
+    assert "<h1>ポストモーテム一覧</h1>" in japanese
+    chosen = browser.post_form("/language", {"language": "en", "next": "/actions"})
+    assert chosen.status_code == 303
+    assert chosen.headers["location"] == "/actions"
+    kept = browser.get("/", headers={"Accept-Language": "ja"}).text
+    assert "<h1>Postmortems</h1>" in kept
+    browser.post_form("/language", {"language": "ja", "next": "/"})
+
+
+def test_history_shows_the_change_and_restores_it(site: Site) -> None:
+    identifier = _stored_example(site)
+    with site.api(Role.author) as api:
+        current = api.get(f"/api/v1/postmortems/{identifier}").json()
+        changed = dict(current["postmortem"], summary="二度目の要約。")
+        api.put(
+            f"/api/v1/postmortems/{identifier}",
+            json={"base_revision": 1, "postmortem": changed},
+        ).raise_for_status()
+    browser = site.browser(Role.author)
+    history = browser.get(f"/postmortems/{identifier}/history").text
+    assert re.search(r'<span class="added">\+[^<]*二度目の要約。', history)
+    assert re.search(r'<span class="removed">-', history)
+    restored = browser.post_form(f"/postmortems/{identifier}/restore", {"revision": "1"})
+    assert restored.status_code == 303
+    with site.api(Role.viewer) as api:
+        now = api.get(f"/api/v1/postmortems/{identifier}").json()
+    assert now["revision"] == 3
+    assert now["postmortem"]["summary"] == current["postmortem"]["summary"]
+
+
+def test_action_items_mark_what_is_overdue_and_outside_its_horizon(site: Site) -> None:
+    document = postmortem(
+        title="Overdue things",
+        times={"detected": "2020-01-10T10:00:00+09:00"},
+        action_items=[
+            {"horizon": "immediate", "task": "rotate the key", "owner": "@viewer-user",
+             "due": "2020-01-12", "status": "todo"},
+            {"horizon": "immediate", "task": "write the runbook", "owner": "@someone",
+             "due": "2020-03-01", "status": "done"},
+        ],
+    )  # fmt: skip
+    saving.create_postmortem(site.database, document, user="t")
+    browser = site.browser(Role.viewer)
+    mine = browser.get("/actions", params={"mine": "true", "overdue": "true"}).text
+    assert "rotate the key" in mine
+    assert "write the runbook" not in mine
+    assert 'class="badge overdue"' in mine
+    everyone = browser.get("/actions").text
+    runbook = everyone[everyone.index("write the runbook") :].split("</tr>")[0]
+    assert 'class="badge warning"' in runbook
+    assert 'class="badge overdue"' not in runbook
+
+
+def test_the_list_filters_sorts_and_searches(site: Site) -> None:
+    for title, severity in (("Alpha 接続障害", "low"), ("Beta 遅延", "critical")):
+        saving.create_postmortem(
+            site.database,
+            postmortem(title=title, impact={"severity": severity, "services": ["Pages API"]}),
+            user="t",
+        )
+    browser = site.browser(Role.viewer)
+    by_severity = browser.get("/", params={"service": "Pages API", "sort": "severity"}).text
+    assert by_severity.index("Beta 遅延") < by_severity.index("Alpha 接続障害")
+    low = browser.get("/", params={"service": "Pages API", "severity": "low"}).text
+    assert "Alpha 接続障害" in low
+    assert "Beta 遅延" not in low
+    found = browser.get("/", params={"q": "接続"}).text
+    assert "Alpha 接続障害" in found
+    assert "Beta 遅延" not in found
