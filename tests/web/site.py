@@ -49,7 +49,7 @@ class Site:
         client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
         self.opened.append(client)
         page = client.get("/login")
-        token = _hidden(page.text, "login_csrf")
+        token = hidden_field(page.text, "login_csrf")
         signed = client.post(
             "/login",
             data={
@@ -60,7 +60,7 @@ class Site:
             },
         )
         assert signed.status_code == 303, signed.text
-        csrf = _hidden(client.get("/account").text, "csrf_token")
+        csrf = hidden_field(client.get("/account").text, "csrf_token")
         return SignedInBrowser(client, csrf)
 
 
@@ -84,7 +84,7 @@ class SignedInBrowser:
         return self.client.post(path, data=fields)
 
 
-def _hidden(html: str, name: str) -> str:
+def hidden_field(html: str, name: str) -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert found, f"no hidden {name} field in the page"
     return found.group(1)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from hansei.cli.database import DbOption, open_store
 from hansei.cli.output import fail
 from hansei.cli.settings import command_settings
 from hansei.services import demo
-from hansei.store import create_engine
+from hansei.store import create_engine, describe, sqlite_file
 from hansei.store.database import Database
 from hansei.store.migrate import upgrade
 
@@ -39,12 +40,7 @@ def serve_command(
     if workers > 1 and url.startswith("sqlite"):
         fail("hansei: --workers above 1 needs PostgreSQL: SQLite takes one writer at a time")
     if demo_data:
-        # The demo store is disposable: bring an older one up to date rather than refuse it.
-        engine = create_engine(url)
-        try:
-            upgrade(Database(engine))
-        finally:
-            engine.dispose()
+        _upgrade_demo_store(url)
     with open_store(url, create=True) as database:
         if demo_data:
             added = demo.seed_demo(database)
@@ -55,3 +51,17 @@ def serve_command(
     if demo_data:
         typer.echo(f"hansei: demo login: {demo.DEMO_USER} / {demo.DEMO_PASSWORD}")
     serve(settings.model_copy(update={"database_url": url}), host=host, port=port, workers=workers)
+
+
+def _upgrade_demo_store(url: str) -> None:
+    """The demo store is disposable: an older one is brought up to date, not refused."""
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    try:
+        upgrade(Database(engine))
+    except SQLAlchemyError as error:
+        fail(f"hansei: cannot use the database {url}: {describe(error)}")
+    finally:
+        engine.dispose()

@@ -172,17 +172,24 @@ def demo_postmortems(count: int, *, seed: int = 7) -> list[Postmortem]:
 
 
 def seed_demo(database: Database, *, count: int = DEMO_POSTMORTEMS) -> int:
-    """The demo login (admin), and `count` postmortems when the store holds none yet.
+    """Fill an empty store with `count` postmortems and the demo login (an admin).
 
-    Returns how many postmortems were added.
+    A store that holds postmortems but no demo login is someone's real store: it is
+    refused, so that no admin with a published password appears in it. An existing
+    demo login is left as it is. Returns how many postmortems were added.
     """
-    try:
+    with database.reading() as session:
+        empty = not repo.any_postmortem(session)
+    if accounts.find_user(database, DEMO_USER) is None:
+        if not empty:
+            raise UsageError(
+                "--demo fills only an empty store, and this one holds postmortems: "
+                "give it another --db"
+            )
         accounts.add_user(database, DEMO_USER, role=Role.admin, password=DEMO_PASSWORD)
-    except UsageError:
-        accounts.set_password(database, DEMO_USER, DEMO_PASSWORD)
+    if not empty:
+        return 0
     with database.transaction() as session:
-        if repo.all_ids(session):
-            return 0
         for postmortem in demo_postmortems(count):
             repo.create(session, postmortem, user=DEMO_USER, note="demo data")
     return count

@@ -333,6 +333,10 @@ def revision(session: Session, postmortem_id: str, number: int) -> Postmortem:
     return postmortem_from_document(document)
 
 
+def any_postmortem(session: Session) -> bool:
+    return session.execute(sa.select(PostmortemRow.id).limit(1)).first() is not None
+
+
 def all_ids(session: Session) -> list[str]:
     return list(
         session.scalars(

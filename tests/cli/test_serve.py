@@ -1,0 +1,94 @@
+"""`hansei serve --demo`, the README's run command, from nothing to a signed-in list."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from hansei.cli.app import app
+from hansei.services import demo, saving
+from hansei.store import open_database
+from tests.factories import postmortem
+from tests.web.site import hidden_field
+
+HANSEI = str(Path(sys.executable).parent / "hansei")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _serving(url: str, log: Path) -> Iterator[tuple[str, str]]:
+    """`hansei serve --demo` on a free port: its address, and what it printed."""
+    port = _free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [HANSEI, "serve", "--demo", "--db", url, "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        yield base, log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_demo_starts_from_nothing_and_lets_the_demo_login_in(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'demo.db'}"
+    with _serving(url, tmp_path / "serve.log") as (base, printed):
+        assert f"added {demo.DEMO_POSTMORTEMS} demo postmortems" in printed
+        assert f"serving {base}/" in printed
+        assert f"demo login: {demo.DEMO_USER} / {demo.DEMO_PASSWORD}" in printed
+        with httpx.Client(base_url=base) as browser:
+            login = browser.get("/login")
+            signed = browser.post(
+                "/login",
+                data={
+                    "name": demo.DEMO_USER,
+                    "password": demo.DEMO_PASSWORD,
+                    "login_csrf": hidden_field(login.text, "login_csrf"),
+                    "next": "/",
+                },
+            )
+            assert signed.status_code == 303
+            listed = browser.get("/")
+            assert f"{demo.DEMO_POSTMORTEMS} 件" in listed.text
+    # A second start keeps the store as it is.
+    with _serving(url, tmp_path / "again.log") as (_, printed):
+        assert "demo postmortems" not in printed
+
+
+def test_serve_demo_refuses_a_store_that_holds_real_postmortems(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'team.db'}"
+    database = open_database(url)
+    try:
+        saving.create_postmortem(database, postmortem(title="real"), user="t")
+    finally:
+        database.dispose()
+    result = CliRunner().invoke(app, ["serve", "--demo", "--db", url, "--port", "1"])
+    assert result.exit_code == 2
+    assert "--demo fills only an empty store" in result.stderr
