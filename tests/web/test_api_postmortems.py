@@ -133,3 +133,45 @@ def test_the_list_answers_in_its_documented_shape_and_names_a_wrong_filter(site:
         typo = api.get("/api/v1/postmortems", params={"servce": "Walk API"})
         assert typo.status_code == 422
         assert typo.json()["field"] == "servce"
+
+
+def test_a_json_update_names_its_base_in_the_body_or_if_match(site: Site) -> None:
+    identifier = _create_from_markdown(site)
+    with site.api(Role.author) as api:
+        current = api.get(f"/api/v1/postmortems/{identifier}").json()["postmortem"]
+        changed = {"postmortem": dict(current, summary="Changed without a base.")}
+        unknown = api.put(f"/api/v1/postmortems/{identifier}", json=changed)
+        assert unknown.status_code == 428
+        guarded = api.put(
+            f"/api/v1/postmortems/{identifier}", json=changed, headers={"If-Match": '"1"'}
+        )
+        assert guarded.status_code == 200, guarded.text
+        stale = api.put(
+            f"/api/v1/postmortems/{identifier}",
+            json={"postmortem": dict(current, summary="Again from 1."), "base_revision": 1},
+        )
+        assert stale.status_code == 409
+
+
+def test_lint_lines_point_into_the_markdown_download(site: Site) -> None:
+    markdown = WALK.read_text(encoding="utf-8").replace(
+        "**ダウンタイム**: 35分", "**ダウンタイム**: 50分"
+    )
+    with site.api(Role.author) as api:
+        created = api.post(
+            "/api/v1/postmortems",
+            content=markdown.encode(),
+            headers={"Content-Type": "text/markdown"},
+        )
+        identifier = created.json()["id"]
+        findings = api.get(f"/api/v1/postmortems/{identifier}/lint").json()
+        download = api.get(f"/api/v1/postmortems/{identifier}", params={"format": "md"}).text
+    (mismatch,) = [f for f in findings if f["code"] == "downtime-mismatch"]
+    assert "ダウンタイム" in download.split("\n")[mismatch["line"] - 1]
+
+
+def test_a_browser_form_sent_to_the_api_is_refused_cleanly(site: Site) -> None:
+    browser = site.browser(Role.author)
+    sent = browser.post_form("/api/v1/postmortems", {"title": "from a form"})
+    assert sent.status_code == 422
+    assert sent.headers["content-type"].startswith("application/json")

@@ -24,7 +24,7 @@ from hansei.services import accounts, history, saving
 from hansei.services.documents import load_document
 from hansei.store.tables import ApiTokenRow, PostmortemRow, RevisionRow, UserRow
 from tests.conftest import EXAMPLES
-from tests.web.site import SignedInBrowser, Site
+from tests.web.site import PASSWORDS, SignedInBrowser, Site
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 
@@ -201,8 +201,11 @@ API_ACTIONS: dict[str, ApiAction] = {
     ),
     "me": ApiAction(lambda client, given: client.get("/api/v1/me")),
     "own tokens": ApiAction(lambda client, given: client.get("/api/v1/tokens")),
+    # Tokens cannot make tokens, whatever the role: only a signed-in browser can.
     "new own token": ApiAction(
-        lambda client, given: client.post("/api/v1/tokens", json={"label": "matrix"}),
+        lambda client, given: client.post(
+            "/api/v1/tokens", json={"label": "matrix", "password": "whatever-it-is"}
+        ),
         changes=True,
     ),
     "openapi schema": ApiAction(
@@ -251,7 +254,7 @@ API_EXPECTED: dict[str, tuple[int, ...]] = {
     "me": (401, 200, 200, 200, 200),
     "own tokens": (401, 200, 200, 200, 200),
     # A token carries its owner's role, so any user may make one for themselves.
-    "new own token": (401, 201, 201, 201, 201),
+    "new own token": (401, 403, 403, 403, 403),
     "openapi schema": (401, 200, 200, 200, 200),
     "list users": (401, 403, 403, 403, 200),
     "add user": (401, 403, 403, 403, 201),
@@ -361,9 +364,14 @@ PAGE_ACTIONS: dict[str, PageAction] = {
         form=lambda given: {"postmortem_id": given.postmortem_id, "title": "Previewed"},
     ),
     "new own token": PageAction(
-        lambda given: "/account/tokens", form=lambda given: {"label": "page"}, changes=True
+        lambda given: "/account/tokens",
+        form=lambda given: {"label": "page", "password": OWN_PASSWORD},
+        changes=True,
     ),
 }
+
+OWN_PASSWORD = "<the signed-in user's password>"
+"""A form value the visit replaces with the password of the role it signs in as."""
 
 PAGE_EXPECTED: dict[str, tuple[int, ...]] = {
     # action                           nobody viewer author reviewer admin
@@ -409,7 +417,11 @@ def _visit(
     browser = browsers[role]
     if action.form is None:
         return browser.get(path)
-    return submit(browser, path, action.form(given))
+    form = {
+        name: PASSWORDS[role] if value == OWN_PASSWORD else value
+        for name, value in action.form(given).items()
+    }
+    return submit(browser, path, form)
 
 
 @pytest.mark.parametrize(("role", "action", "expected"), _matrix(PAGE_EXPECTED))

@@ -332,7 +332,9 @@ def test_a_form_post_without_the_sessions_csrf_token_is_refused_and_changes_noth
 
     name = client.get("/api/v1/me").json()["name"]
     tokens = tokens_of(site, name)
-    token_fields = {"label": "forged"} | ({} if csrf is None else {"csrf_token": csrf})
+    token_fields = {"label": "forged", "password": "irrelevant"} | (
+        {} if csrf is None else {"csrf_token": csrf}
+    )
     assert client.post("/account/tokens", data=token_fields).status_code == 403
     assert tokens_of(site, name) == tokens
 
@@ -484,20 +486,23 @@ def _script(site: Site, token: str) -> httpx.Client:
 
 
 def test_a_token_is_shown_once_and_stored_only_as_its_sha256(site: Site) -> None:
-    name, _ = new_user(site)
-    _, first = accounts.create_token(site.database, name, label="first")
-    with _script(site, first) as script:
-        created = script.post("/api/v1/tokens", json={"label": "ci export"})
+    name, password = new_user(site)
+    with browser(site) as client:
+        assert log_in(client, name, password).status_code == 303
+        csrf = {"X-CSRF-Token": signed_in_csrf(client)}
+        created = client.post(
+            "/api/v1/tokens", json={"label": "ci export", "password": password}, headers=csrf
+        )
         assert created.status_code == 201, created.text
+        assert created.headers["cache-control"] == "no-store"
         body = created.json()
         secret = body["token"]
         assert body["label"] == "ci export"
-        with _script(site, secret) as second:
-            assert second.get("/api/v1/me").json()["name"] == name
-        listed = script.get("/api/v1/tokens")
+        with _script(site, secret) as script:
+            assert script.get("/api/v1/me").json()["name"] == name
+            listed = script.get("/api/v1/tokens")
         assert listed.status_code == 200
         assert secret not in listed.text
-        assert first not in listed.text
         assert all("token" not in item for item in listed.json())
         assert body["id"] in {item["id"] for item in listed.json()}
     with site.database.engine.connect() as connection:
@@ -507,12 +512,44 @@ def test_a_token_is_shown_once_and_stored_only_as_its_sha256(site: Site) -> None
     assert not any(secret in str(value) for row in rows for value in row.values())
 
 
+def test_a_token_cannot_make_a_token_nor_a_session_without_the_password(site: Site) -> None:
+    name, password = new_user(site)
+    _, leaked = accounts.create_token(site.database, name, label="leaked")
+    before = tokens_of(site, name)
+    with _script(site, leaked) as script:
+        minted = script.post("/api/v1/tokens", json={"label": "mine now", "password": password})
+    assert minted.status_code == 403
+    with browser(site) as client:
+        assert log_in(client, name, password).status_code == 303
+        csrf = {"X-CSRF-Token": signed_in_csrf(client)}
+        guessed = client.post(
+            "/api/v1/tokens", json={"label": "stolen cookie", "password": "a guess!"}, headers=csrf
+        )
+        assert guessed.status_code == 401
+        page = client.post(
+            "/account/tokens",
+            data={
+                "label": "stolen cookie",
+                "password": "a guess!",
+                **{"csrf_token": csrf["X-CSRF-Token"]},
+            },
+        )
+        assert page.status_code == 401
+        assert "new-token" not in page.text
+    assert tokens_of(site, name) == before
+
+
 def test_the_account_page_shows_a_new_token_once(site: Site) -> None:
     name, password = new_user(site)
     with browser(site) as client:
         assert log_in(client, name, password).status_code == 303
         made = client.post(
-            "/account/tokens", data={"label": "from the page", "csrf_token": signed_in_csrf(client)}
+            "/account/tokens",
+            data={
+                "label": "from the page",
+                "password": password,
+                "csrf_token": signed_in_csrf(client),
+            },
         )
         assert made.status_code == 200
         assert made.headers["cache-control"] == "no-store"

@@ -176,6 +176,16 @@ def revoke_token(database: Database, name: str, token_id: int) -> TokenInfo:
     raise NotFoundError(f"user {name!r} has no API token {token_id}")
 
 
+def check_password(database: Database, name: str, password: str) -> None:
+    """Refuse with AuthenticationError unless `password` is the user's (a second proof
+    before something a stolen session must not do alone, such as making a token)."""
+    with database.reading() as session:
+        row = store.user_by_name(session, name)
+        password_hash = row.password_hash if row else None
+    if not _password_matches(password_hash, password):
+        raise AuthenticationError("wrong password")
+
+
 def token_user(database: Database, token: str) -> SignedIn:
     with database.querying() as connection:
         row = store.user_of_token(connection, digest(token))
@@ -204,8 +214,11 @@ def sign_in(database: Database, name: str, password: str, *, client: str) -> tup
                 reopens = failures[-limit] + FAILURE_WINDOW
                 raise RateLimitedError(max(1, int((reopens - now).total_seconds()) + 1))
         row = store.user_by_name(session, name)
-        if row is None or not _password_matches(row.password_hash, password):
+        # Checked whether the name exists or not: the time taken must not tell.
+        matches = _password_matches(row.password_hash if row else None, password)
+        if row is None or not matches:
             store.record_failure(session, user_name=name, client=client, now=now)
+            store.forget_failures_before(session, now - FAILURE_WINDOW)
             failed = True
         else:
             failed = False

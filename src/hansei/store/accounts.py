@@ -136,6 +136,10 @@ def recent_failures(
     )
 
 
+def forget_failures_before(session: Session, before: dt.datetime) -> None:
+    session.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.at < before))
+
+
 def forget_failures(session: Session, *, user_name: str, before: dt.datetime) -> None:
     session.execute(
         sa.delete(LoginFailureRow).where(

@@ -7,6 +7,7 @@ which a page on another site cannot make a browser send, so it needs none.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
 
@@ -54,6 +55,10 @@ async def _check_csrf(request: Request, user: SignedIn) -> None:
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
+        # Read whole first, so that a handler can read the body again; unless FastAPI
+        # has parsed the form already (for Form() parameters), which keeps it.
+        with contextlib.suppress(RuntimeError):
+            await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if given is None or not secrets.compare_digest(given, expected):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from hansei.errors import PermissionDeniedError
 from hansei.model.access import Permission
 from hansei.services import accounts
 from hansei.services.accounts import SignedIn, TokenInfo, User
@@ -41,10 +43,18 @@ async def my_tokens(request: Request, user: Anyone) -> list[TokenRead]:
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated, responses=ERRORS)
-async def create_token(request: Request, body: TokenCreate, user: Anyone) -> TokenCreated:
-    """A new API token for yourself, with your role; the token is in this response only."""
+async def create_token(
+    request: Request, body: TokenCreate, user: Anyone, response: Response
+) -> TokenCreated:
+    """A new API token for yourself, with your role; the token is in this response only.
+    Only a signed-in browser may ask, with the password again: a leaked token or a
+    stolen cookie must not be able to make credentials that outlive it."""
+    if user.csrf_token is None:
+        raise PermissionDeniedError("an API token cannot make API tokens: sign in")
     database = app_context(request).database
+    await run_in_threadpool(accounts.check_password, database, user.user.name, body.password)
     info, secret = accounts.create_token(database, user.user.name, label=body.label)
+    response.headers["Cache-Control"] = "no-store"
     return TokenCreated(**_token_read(info).model_dump(), token=secret)
 
 

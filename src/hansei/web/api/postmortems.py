@@ -174,9 +174,9 @@ async def update_postmortem(
     ] = None,
 ) -> WriteRead:
     """Save a new revision (PUT, or POST for tools that only post). The revision the
-    change started from comes from the JSON `base_revision`, the `If-Match` header,
-    `?base_revision=` or the Markdown's `<!-- hansei-id: … revision: N -->` line;
-    409 if another revision was saved since."""
+    change started from comes from the `If-Match` header, else `?base_revision=`, else
+    the body: the JSON `base_revision` or the Markdown's `<!-- hansei-id: … revision: N
+    -->` line; 409 if another revision was saved since, 428 if none is given."""
     database = app_context(request).database
     resolved = history.resolve(database, postmortem_id)
     received = await _received(request, update=True)
@@ -186,7 +186,8 @@ async def update_postmortem(
             line=1,
             field="hansei-id",
         )
-    base = base_revision or _if_match(request) or received.base_revision
+    # The most explicit wins: the header, the query, then what the body says.
+    base = _if_match(request) or base_revision or received.base_revision
     if base is None:
         raise HTTPException(
             428,
@@ -291,10 +292,11 @@ async def postmortem_metrics(postmortem_id: str, request: Request, user: Reader)
     return checking.check(_stored(request, postmortem_id), settings).metrics
 
 
-def _findings(checked: checking.Checked) -> list[FindingRead]:
+def _findings(checked: checking.Checked, *, first_line: int = 1) -> list[FindingRead]:
+    """The findings, their lines counted from `first_line` (2 below an id comment)."""
     return [
         FindingRead(
-            line=finding.line,
+            line=finding.line + first_line - 1,
             code=finding.code,
             severity=finding.severity.value,
             message=finding.message,
@@ -305,10 +307,10 @@ def _findings(checked: checking.Checked) -> list[FindingRead]:
 
 @router.get("/{postmortem_id}/lint", response_model=list[FindingRead], responses=ERRORS)
 async def postmortem_lint(postmortem_id: str, request: Request, user: Reader) -> list[FindingRead]:
-    """Lint findings; lines point into the Markdown that `?format=md` returns (after its
-    first line, the id comment)."""
+    """Lint findings; their lines are those of the Markdown that `?format=md` returns
+    (whose first line is the id comment)."""
     settings = app_context(request).settings
-    return _findings(checking.check(_stored(request, postmortem_id), settings))
+    return _findings(checking.check(_stored(request, postmortem_id), settings), first_line=2)
 
 
 @router.get("/{postmortem_id}/revisions", response_model=list[RevisionRead], responses=ERRORS)

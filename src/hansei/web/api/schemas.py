@@ -16,8 +16,11 @@ class PostmortemCreate(BaseModel):
 
 
 class PostmortemUpdate(BaseModel):
-    base_revision: int = Field(
-        ge=1, description="The revision the change started from; 409 if another was saved since."
+    base_revision: int | None = Field(
+        default=None,
+        ge=1,
+        description="The revision the change started from (or send If-Match); "
+        "409 if another was saved since, 428 if no revision is given at all.",
     )
     postmortem: Postmortem
 
@@ -77,7 +80,10 @@ class SearchPage(BaseModel):
 
 
 class FindingRead(BaseModel):
-    line: int = Field(description="1-based line of the Markdown rendition (?format=md)")
+    line: int = Field(
+        description="1-based line of hansei's Markdown rendition; for /lint, of the "
+        "?format=md download"
+    )
     code: str
     severity: str
     message: str
@@ -135,6 +141,7 @@ class UserCreate(BaseModel):
 
 class TokenCreate(BaseModel):
     label: str = "token"
+    password: str = Field(description="your password again: a stolen session alone makes none")
 
 
 class TokenRead(BaseModel):

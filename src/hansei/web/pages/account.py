@@ -6,20 +6,33 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from hansei.errors import AuthenticationError
 from hansei.services import accounts
 from hansei.services.accounts import SignedIn
 from hansei.web.auth import signed_in
 from hansei.web.context import app_context
-from hansei.web.rendering import render
+from hansei.web.i18n import words
+from hansei.web.rendering import render, ui_language
 
 router = APIRouter(include_in_schema=False)
 Anyone = Annotated[SignedIn, Depends(signed_in)]
 
 
-def _account_page(request: Request, user: SignedIn, new_token: str | None = None) -> Response:
+def _account_page(
+    request: Request, user: SignedIn, new_token: str | None = None, error: str | None = None
+) -> Response:
     tokens = accounts.list_tokens(app_context(request).database, user.user.name)
-    return render(request, "account.html", user, tokens=tokens, new_token=new_token)
+    return render(
+        request,
+        "account.html",
+        user,
+        status_code=401 if error else 200,
+        tokens=tokens,
+        new_token=new_token,
+        error=error,
+    )
 
 
 @router.get("/account")
@@ -29,9 +42,18 @@ async def account(request: Request, user: Anyone) -> Response:
 
 @router.post("/account/tokens")
 async def create_token(
-    request: Request, user: Anyone, label: Annotated[str, Form()] = "token"
+    request: Request,
+    user: Anyone,
+    password: Annotated[str, Form()],
+    label: Annotated[str, Form()] = "token",
 ) -> Response:
-    _, secret = accounts.create_token(app_context(request).database, user.user.name, label=label)
+    database = app_context(request).database
+    try:
+        # The password again: a stolen session alone must not make lasting credentials.
+        await run_in_threadpool(accounts.check_password, database, user.user.name, password)
+    except AuthenticationError:
+        return _account_page(request, user, error=words(ui_language(request, user))("login_failed"))
+    _, secret = accounts.create_token(database, user.user.name, label=label)
     # Shown in this response only: no redirect, so that it is never in a URL or a log.
     response = _account_page(request, user, new_token=secret)
     response.headers["Cache-Control"] = "no-store"

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hansei.errors import AuthenticationError, RateLimitedError
 from hansei.services import accounts
@@ -75,7 +76,10 @@ async def login(
     if not expected or not secrets.compare_digest(expected, login_csrf):
         return _login_page(request, target, error=t("form_expired"), status_code=400)
     try:
-        token, _ = accounts.sign_in(
+        # argon2 takes a good part of a second's CPU: off the event loop, so that
+        # sign-ins do not stall every other request.
+        token, _ = await run_in_threadpool(
+            accounts.sign_in,
             app_context(request).database,
             name.strip(),
             password,
