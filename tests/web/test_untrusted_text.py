@@ -379,7 +379,6 @@ def editor_fields(payload: Payload) -> dict[str, str]:
     """The editor's fields and the text each must hold: what was typed, unchanged."""
     text = payload.text
     steps = f"{text}\n- {text}"
-    links = "\n".join(f"{text} | {url}" for url in link_urls(text))
     return {
         "input[name=title]": f"{SEARCH_WORD} {text}",
         "input[name=author]": text,
@@ -399,8 +398,10 @@ def editor_fields(payload: Payload) -> dict[str, str]:
         "textarea[name=resolution]": steps,
         "textarea[name='prevention.process']": steps,
         "textarea[name='prevention.technical']": steps,
-        "textarea[name=related_docs]": links,
-        "textarea[name='appendix.references']": links,
+        "input[name='related.title']": text,
+        "input[name='related.url']": link_urls(text)[0],
+        "input[name='reference.title']": text,
+        "input[name='reference.url']": link_urls(text)[0],
         "textarea[name=went_well]": text,
         "textarea[name=went_wrong]": text,
         "textarea[name=learned]": text,
@@ -741,6 +742,7 @@ def test_an_api_token_label_runs_nowhere(tab: Tab, payload: Payload) -> None:
     where = f"account page, token label {payload.name}"
     open_page(tab, "/account")
     page.fill("input[name=label]", payload.text)
+    page.fill("form[action='/account/tokens'] input[name=password]", PASSWORDS[Role.author])
     page.click("form[action='/account/tokens'] button[type=submit]")
     page.wait_for_load_state()
     assert payload.text in visible_text(page), f"{where}: the label is not shown"
@@ -758,7 +760,7 @@ def test_links_that_run_code_are_refused_by_the_api_and_the_editor(site: Site, u
     assert refused.json()["field"] == "postmortem.related_docs[0].url"
     browser = site.browser(Role.author)
     form = browser.post_form(
-        "/postmortems/new", {"title": "Links", "appendix.references": f"runbook | {url}"}
+        "/postmortems/new", {"title": "Links", "reference.title": "runbook", "reference.url": url}
     )
     assert form.status_code == 422
     assert "a link may not use javascript:" in form.text

@@ -106,23 +106,3 @@ def drop_computed_figures(postmortem: Postmortem) -> Postmortem:
     return postmortem.model_copy(
         update={"impact": impact, "stated": postmortem.stated.model_copy(update=stated_update)}
     )
-
-
-def without_computable_statements(postmortem: Postmortem) -> Postmortem:
-    """The document without the figures it states that its times now give.
-
-    An editor never asks for a figure: a stated one is kept only while the times
-    cannot produce it, so that a document read from a file loses nothing.
-    """
-    computed = computed_values(postmortem)
-    stated = {
-        name: None if computed[key] is not None else getattr(postmortem.stated, name)
-        for key, name in _STATED_FIELDS.items()
-    }
-    downtime = None if computed["downtime"] is not None else postmortem.impact.downtime_minutes
-    return postmortem.model_copy(
-        update={
-            "stated": postmortem.stated.model_copy(update=stated),
-            "impact": postmortem.impact.model_copy(update={"downtime_minutes": downtime}),
-        }
-    )

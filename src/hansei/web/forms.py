@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from hansei.errors import HanseiError
-from hansei.markdown.stated import without_computable_statements
 from hansei.model import TIME_FIELDS, Postmortem, Step
-from hansei.model.links import Link
 
 # Columns that only choose (selects) do not make a row by themselves.
 _CHOICE_COLUMNS = frozenset({"horizon", "status", "level", "after", "lang"})
@@ -30,7 +29,22 @@ ROWS: dict[str, tuple[str, ...]] = {
     "review": ("date", "reviewer", "comment", "status"),
     "log": ("title", "lang", "text"),
     "extra": ("title", "body", "level", "after"),
+    "related": ("title", "url"),
+    "reference": ("title", "url"),
 }
+# Text kept as typed, indentation included (a log, a kept section's Markdown).
+_VERBATIM = frozenset({("log", "text"), ("extra", "body")})
+# Figures a document may state by hand although the times give them (StatedMetrics).
+STATED_FIELDS = (
+    "ttd_minutes",
+    "ttm_minutes",
+    "ttr_minutes",
+    "ttf_minutes",
+    "availability_pct",
+    "budget_consumed_window_pct",
+    "budget_remaining_window_pct",
+    "budget_window_pct",
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ class _Reader:
         rows = []
         for index in range(count):
             row = {
-                column: (values[column][index].replace("\r\n", "\n").strip() or None)
+                column: _cell(values[column][index], verbatim=(kind, column) in _VERBATIM)
                 if index < len(values[column])
                 else None
                 for column in columns
@@ -91,16 +105,30 @@ class _Reader:
         return rows
 
 
+def _cell(value: str, *, verbatim: bool) -> str | None:
+    value = value.replace("\r\n", "\n")
+    value = value.strip("\n") if verbatim else value.strip()
+    return value if value.strip() else None
+
+
 def _local(value: str) -> dt.datetime:
     """A datetime-local value (`2025-01-16T12:05`), in the document's timezone later."""
     return dt.datetime.fromisoformat(value)
 
 
 def _percent(value: str) -> float:
-    number = float(value.rstrip("%").strip())
+    try:
+        # In decimal: 99.9 / 100 in binary floats is 0.9990000000000001, not 0.999.
+        number = Decimal(value.rstrip("%").strip())
+    except InvalidOperation as error:
+        raise ValueError(value) from error
     if not 0 < number < 100:
         raise ValueError(value)
-    return number / 100
+    return float(number / 100)
+
+
+# A step's title that starts with "-" would read back as a detail: it is written "\-".
+_ESCAPE = "\\"
 
 
 def parse_steps(text: str | None) -> list[dict[str, Any]]:
@@ -110,39 +138,30 @@ def parse_steps(text: str | None) -> list[dict[str, Any]]:
         if not line:
             continue
         if line.startswith("-") and steps:
-            detail = line.lstrip("-").strip()
+            detail = line[1:].strip()
             if detail:
                 steps[-1]["details"].append(detail)
+        elif line.startswith(_ESCAPE):
+            steps.append({"title": line[1:], "details": []})
         else:
             steps.append({"title": line.lstrip("-").strip() or line, "details": []})
     return steps
 
 
+def _step_title(title: str) -> str:
+    return _ESCAPE + title if title.startswith(("-", _ESCAPE)) else title
+
+
 def format_steps(steps: list[Step]) -> str:
     return "\n".join(
-        "\n".join([step.title, *(f"- {detail}" for detail in step.details)]) for step in steps
+        "\n".join([_step_title(step.title), *(f"- {detail}" for detail in step.details)])
+        for step in steps
     )
 
 
-def parse_links(lines: list[str]) -> list[dict[str, str | None]]:
-    links: list[dict[str, str | None]] = []
-    for line in lines:
-        title, bar, url = line.partition("|")
-        title, url = title.strip(), url.strip()
-        if not bar and title.startswith(("http://", "https://")):
-            links.append({"title": title, "url": title})
-        else:
-            links.append({"title": title or url, "url": url or None})
-    return links
-
-
-def format_links(links: list[Link]) -> str:
-    return "\n".join(f"{link.title} | {link.url}" if link.url else link.title for link in links)
-
-
 def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Postmortem:
-    """The postmortem the form describes. What the form does not show (the status, and
-    figures stated by hand that cannot be computed) is kept from `base`."""
+    """The postmortem the form describes; its status (which the review workflow moves)
+    is kept from `base`."""
     read = _Reader(form)
     base = base or Postmortem()
     times = {
@@ -166,7 +185,9 @@ def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Post
             ],
             "users_affected": read.text("impact.users_affected"),
             "severity": read.text("impact.severity"),
-            "downtime_minutes": base.impact.downtime_minutes,
+            "downtime_minutes": read.parsed(
+                "impact.downtime_minutes", read.text("impact.downtime_minutes"), float
+            ),
             "data_loss": None if data_loss is None else data_loss == "yes",
         },
         "slo": {
@@ -202,7 +223,7 @@ def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Post
             "process": parse_steps(read.text("prevention.process")),
             "technical": parse_steps(read.text("prevention.technical")),
         },
-        "related_docs": parse_links(read.lines("related_docs")),
+        "related_docs": read.rows("related"),
         "business_impact": {
             "users_affected": read.text("business_impact.users_affected"),
             "failed_requests": read.text("business_impact.failed_requests"),
@@ -217,7 +238,7 @@ def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Post
         ],
         "appendix": {
             "logs": [{**row, "text": row["text"] or ""} for row in read.rows("log")],
-            "references": parse_links(read.lines("appendix.references")),
+            "references": read.rows("reference"),
         },
         "extra_sections": [
             {
@@ -227,7 +248,10 @@ def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Post
             }
             for i, row in enumerate(read.rows("extra"), start=1)
         ],
-        "stated": base.stated,
+        "stated": {
+            name: read.parsed(f"stated {name}", read.text(f"stated.{name}"), float)
+            for name in STATED_FIELDS
+        },
     }
     if read.errors:
         raise FormError(read.errors)
@@ -235,7 +259,7 @@ def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Post
         postmortem = Postmortem.model_validate(document)
     except ValidationError as error:
         raise FormError([_field_error(problem) for problem in error.errors()]) from error
-    return without_computable_statements(postmortem)
+    return postmortem
 
 
 _ROW_OF = {
@@ -298,11 +322,11 @@ SCALARS = (
     "learned",
     "prevention.process",
     "prevention.technical",
-    "related_docs",
     "business_impact.users_affected",
     "business_impact.failed_requests",
     "business_impact.estimated_loss",
-    "appendix.references",
+    "impact.downtime_minutes",
+    *(f"stated.{name}" for name in STATED_FIELDS),
 )
 
 
@@ -357,11 +381,11 @@ def values_from_postmortem(pm: Postmortem) -> EditorValues:
         "learned": "\n".join(pm.learned),
         "prevention.process": format_steps(pm.prevention.process),
         "prevention.technical": format_steps(pm.prevention.technical),
-        "related_docs": format_links(pm.related_docs),
+        "impact.downtime_minutes": _text(pm.impact.downtime_minutes),
+        **{f"stated.{name}": _text(getattr(pm.stated, name)) for name in STATED_FIELDS},
         "business_impact.users_affected": _text(pm.business_impact.users_affected),
         "business_impact.failed_requests": _text(pm.business_impact.failed_requests),
         "business_impact.estimated_loss": _text(pm.business_impact.estimated_loss),
-        "appendix.references": format_links(pm.appendix.references),
     }
     rows = {
         "timeline": [
@@ -406,6 +430,10 @@ def values_from_postmortem(pm: Postmortem) -> EditorValues:
                 "after": _text(s.after),
             }
             for s in pm.extra_sections
+        ],
+        "related": [{"title": link.title, "url": _text(link.url)} for link in pm.related_docs],
+        "reference": [
+            {"title": link.title, "url": _text(link.url)} for link in pm.appendix.references
         ],
     }
     return EditorValues(fields=fields, rows=rows)

@@ -66,9 +66,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "metrics_live": ("時刻を変えると再計算されます", "Recomputed as you change the times"),
     "conflict": (
         "このポストモーテムは編集中に更新されました（リビジョン {current}）。"
-        "あなたの版はリビジョン {kept} として保存されています。差分を確認してください。",
+        "あなたの版はリビジョン {kept} として保存されています。"
+        "下は現在の版です。差分を見て、必要な変更をもう一度加えてください。",
         "Someone saved this postmortem while you edited it (revision {current}). "
-        "Your version is kept as revision {kept}: compare, then edit the current one.",
+        "Your version is kept as revision {kept}. Below is the current version: "
+        "compare, then make your changes again.",
     ),
     "compare": ("差分を見る", "Compare"),
     "restore": ("この版に戻す", "Restore this revision"),
@@ -182,6 +184,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     "f_text": ("本文", "Text"),
     "yes": ("あり", "Yes"),
     "no": ("なし", "No"),
+    "f_stated": ("手で書かれた数値", "Figures typed by hand"),
+    "f_stated_hint": (
+        "時刻から計算した値と食い違う数値です。消すと hansei が計算した値を表示します",
+        "They disagree with what the times give: clear them to show hansei's figures",
+    ),
+    "ja": ("日本語", "Japanese"),
+    "en": ("英語", "English"),
+    "save_kind": ("保存", "save"),
+    "import_kind": ("取り込み", "import"),
+    "restore_kind": ("復元", "restore"),
+    "conflict_kind": ("競合", "conflict"),
     "approved": ("承認", "Approved"),
     "changes_requested": ("修正依頼", "Changes requested"),
     "placeholders_left": ("未記入の項目: {count}", "Fields still to fill in: {count}"),

@@ -29,6 +29,7 @@ from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.figures import figures
 from hansei.web.forms import (
+    STATED_FIELDS,
     EditorValues,
     FieldError,
     FormError,
@@ -84,6 +85,8 @@ def _editor(
         user,
         status_code=status_code,
         v=values,
+        stated_fields=[f"stated.{name}" for name in STATED_FIELDS],
+        filled=[name for name, value in values.fields.items() if value],
         action=action,
         base_revision=base_revision,
         postmortem_id=postmortem_id,
@@ -150,18 +153,30 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
         saving.update_postmortem(
             database, stored.id, postmortem, user=user.user.name, base_revision=base
         )
-    except (FormError, ConflictError) as error:
-        conflict = error if isinstance(error, ConflictError) else None
+    except FormError as error:
         return _editor(
             request,
             user,
             values_from_form(form),
             action=action,
-            base_revision=conflict.current if conflict else base,
+            base_revision=base,
             postmortem_id=stored.id,
-            errors=error.errors if isinstance(error, FormError) else [],
+            errors=error.errors,
+            status_code=422,
+        )
+    except ConflictError as conflict:
+        # What is saved now, not what was sent: saving again must not quietly undo the
+        # other save. The sent version is kept as a revision, to compare and re-apply.
+        current = history.get_postmortem(database, stored.id)
+        return _editor(
+            request,
+            user,
+            values_from_postmortem(current.postmortem),
+            action=action,
+            base_revision=current.revision,
+            postmortem_id=stored.id,
             conflict=conflict,
-            status_code=409 if conflict else 422,
+            status_code=409,
         )
     return RedirectResponse(f"/postmortems/{stored.id}", status_code=303)
 
