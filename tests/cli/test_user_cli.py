@@ -72,7 +72,7 @@ def listed_users(runner: CliRunner, db: str) -> list[tuple[str, str]]:
 def test_add_reads_the_password_from_stdin(runner: CliRunner, db: str, store: Database) -> None:
     added = run(runner, db, "add", "tanaka", "--password-stdin", stdin=f"{PASSWORD}\nignored\n")
     assert added.exit_code == 0, added.output
-    assert added.stdout == "added tanaka (author)\n"
+    assert added.stdout == f"added tanaka (author) to {store.url}\n"
     assert PASSWORD not in added.output
     assert signs_in(store, "tanaka", PASSWORD)
     assert not signs_in(store, "tanaka", "ignored")
@@ -81,7 +81,7 @@ def test_add_reads_the_password_from_stdin(runner: CliRunner, db: str, store: Da
 def test_add_with_a_role(runner: CliRunner, db: str, store: Database) -> None:
     added = run(runner, db, "add", "sato", "--role", "reviewer", "--password-stdin", stdin=PASSWORD)
     assert added.exit_code == 0, added.output
-    assert added.stdout == "added sato (reviewer)\n"
+    assert added.stdout == f"added sato (reviewer) to {store.url}\n"
     found = accounts.find_user(store, "sato")
     assert found is not None
     assert found.role is Role.reviewer
@@ -102,7 +102,7 @@ def test_add_without_a_password_makes_a_user_for_scripts(
 ) -> None:
     added = run(runner, db, "add", "ci-bot", "--no-password", "--role", "viewer")
     assert added.exit_code == 0, added.output
-    assert added.stdout == "added ci-bot (viewer)\n"
+    assert added.stdout == f"added ci-bot (viewer) to {store.url}\n"
     assert not signs_in(store, "ci-bot", "")
     made = run(runner, db, "token", "ci-bot")
     assert made.exit_code == 0, made.output

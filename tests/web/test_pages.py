@@ -137,3 +137,12 @@ def test_the_list_filters_sorts_and_searches(site: Site) -> None:
     found = browser.get("/", params={"q": "接続"}).text
     assert "Alpha 接続障害" in found
     assert "Beta 遅延" not in found
+
+
+def test_times_are_shown_in_the_teams_timezone(site: Site) -> None:
+    # 04:09 in Tokyo is still the day before in UTC.
+    document = postmortem(title="Early hours", times={"detected": "2025-09-13T04:09:00+09:00"})
+    saving.create_postmortem(site.database, document, user="t")
+    listed = site.browser(Role.viewer).get("/", params={"q": "Early hours"}).text
+    assert ">2025-09-13</time>" in listed
+    assert ">2025-09-12</time>" not in listed

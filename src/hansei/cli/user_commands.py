@@ -50,7 +50,8 @@ def add(
     password = None if no_password else _password(password_stdin)
     with open_store(db, create=True) as database:
         user = accounts.add_user(database, name, role=role, password=password)
-    typer.echo(f"added {user.name} ({user.role.value})")
+        # Which store: a user added to another store than the server's cannot sign in.
+        typer.echo(f"added {user.name} ({user.role.value}) to {database.url}")
 
 
 @user_app.command("passwd")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hansei.errors import UsageError
 from hansei.model import Postmortem
@@ -20,6 +21,7 @@ from hansei.services import accounts
 from hansei.store import Database
 from hansei.store import repository as repo
 
+_TOKYO = ZoneInfo("Asia/Tokyo")
 SERVICES = [
     "Walk API", "Auth API", "Payment API", "Search API", "Push Gateway", "Upload Service",
     "Ranking Batch", "CDN Edge", "Sync Worker", "Notification API", "Billing API", "Catalog API",
@@ -123,7 +125,7 @@ def demo_postmortem(number: int, generator: random.Random) -> Postmortem:
     return Postmortem.model_validate(
         {
             "title": f"{title} #{number}",
-            "date": recovered.date(),
+            "date": recovered.astimezone(_TOKYO).date(),
             "author": owners[0],
             "reviewers": owners[1:3],
             "status": generator.choice(["draft", "review", "final"]),

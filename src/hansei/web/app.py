@@ -20,6 +20,7 @@ from hansei.web import api, pages
 from hansei.web.auth import signed_in
 from hansei.web.context import STATIC, TEMPLATES, AppContext
 from hansei.web.errors import install_error_handlers
+from hansei.web.figures import duration, local_time
 
 API_PREFIX = "/api/v1"
 # Pages run only the app's own script; inline styles and scripts are refused, so text
@@ -36,7 +37,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = database or open_database(settings.resolved_database_url(), create=True)
-        app.state.context = AppContext(settings=settings, database=opened, templates=_templates())
+        templates = _templates(settings)
+        app.state.context = AppContext(settings=settings, database=opened, templates=templates)
         # What start-up made lives as long as the process: full collections need not
         # walk it again and again, stalling every connection while they do.
         gc.collect()
@@ -96,10 +98,12 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _templates() -> Jinja2Templates:
+def _templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
+    templates.env.filters["local"] = local_time(settings.timezone)
+    templates.env.filters["duration"] = duration
     return templates
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from hansei.markdown.values import format_duration, format_number
+from hansei.markdown.zones import zone_label
 from hansei.metrics import Metrics
 from hansei.model import Language
 
@@ -59,3 +63,20 @@ def figures(metrics: Metrics, language: str) -> list[Figure]:
         "remaining": remaining,
     }
     return [Figure(key, _LABELS[key][column], values[key]) for key in _LABELS]
+
+
+def local_time(timezone: str) -> Callable[..., str]:
+    """A template filter: an instant as the team reads it (`2025-09-13 04:09 JST`)."""
+    zone = ZoneInfo(timezone)
+    label = zone_label(timezone)
+
+    def show(value: dt.datetime, format: str = "%Y-%m-%d %H:%M") -> str:
+        local = value.astimezone(zone)
+        return local.strftime(format) + ("" if format == "%Y-%m-%d" else f" {label}")
+
+    return show
+
+
+def duration(minutes: float, language: str) -> str:
+    """A template filter: `2時間15分` / `2 h 15 min`."""
+    return format_duration(minutes, Language.ja if language == "ja" else Language.en)

@@ -88,9 +88,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "due": ("期限", "Due"),
     "task": ("タスク", "Task"),
     "postmortem": ("ポストモーテム", "Postmortem"),
-    "immediate": ("即座に対応（1週間以内）", "Immediate (within a week)"),
-    "short_term": ("短期対応（1ヶ月以内）", "Short term (within a month)"),
-    "long_term": ("長期対応（3ヶ月以内）", "Long term (within three months)"),
+    # As the template names them (markdown/vocabulary.py).
+    "immediate": ("即座対応（1週間以内）", "Immediate (within 1 week)"),
+    "short_term": ("短期対応（1ヶ月以内）", "Short-term (within 1 month)"),
+    "long_term": ("長期対応（3ヶ月以内）", "Long-term (within 3 months)"),
     "todo": ("未着手", "To do"),
     "in_progress": ("進行中", "In progress"),
     "done": ("完了", "Done"),
