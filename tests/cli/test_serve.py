@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from hansei.cli.app import app
 from hansei.services import demo, saving
+from hansei.services.searching import ActionFilters, find_action_items
 from hansei.store import open_database
 from tests.factories import postmortem
 from tests.web.site import hidden_field
@@ -92,3 +93,13 @@ def test_serve_demo_refuses_a_store_that_holds_real_postmortems(tmp_path: Path) 
     result = CliRunner().invoke(app, ["serve", "--demo", "--db", url, "--port", "1"])
     assert result.exit_code == 2
     assert "--demo fills only an empty store" in result.stderr
+
+
+def test_the_demo_login_owns_some_action_items(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        demo.seed_demo(database, count=8)
+        mine = find_action_items(database, ActionFilters(owner=demo.DEMO_USER))
+    finally:
+        database.dispose()
+    assert len({item.postmortem_id for item in mine}) == 2

@@ -175,3 +175,16 @@ def test_a_browser_form_sent_to_the_api_is_refused_cleanly(site: Site) -> None:
     sent = browser.post_form("/api/v1/postmortems", {"title": "from a form"})
     assert sent.status_code == 422
     assert sent.headers["content-type"].startswith("application/json")
+
+
+def test_a_conflict_says_which_revisions_to_compare(site: Site) -> None:
+    identifier = _create_from_markdown(site)
+    with site.api(Role.author) as api:
+        current = api.get(f"/api/v1/postmortems/{identifier}").json()["postmortem"]
+        for summary in ("One.", "Two."):
+            answer = api.put(
+                f"/api/v1/postmortems/{identifier}",
+                json={"base_revision": 1, "postmortem": dict(current, summary=summary)},
+            )
+    assert answer.status_code == 409
+    assert (answer.json()["current_revision"], answer.json()["kept_revision"]) == (2, 3)

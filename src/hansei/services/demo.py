@@ -192,6 +192,16 @@ def seed_demo(database: Database, *, count: int = DEMO_POSTMORTEMS) -> int:
     if not empty:
         return 0
     with database.transaction() as session:
-        for postmortem in demo_postmortems(count):
-            repo.create(session, postmortem, user=DEMO_USER, note="demo data")
+        for number, postmortem in enumerate(demo_postmortems(count)):
+            repo.create(session, _some_for_the_demo_user(number, postmortem), user=DEMO_USER)
     return count
+
+
+def _some_for_the_demo_user(number: int, postmortem: Postmortem) -> Postmortem:
+    """Every fourth postmortem gives its first action item to the demo login, so that
+    "mine" shows something to whoever tries the demo."""
+    if number % 4 or not postmortem.action_items:
+        return postmortem
+    first, *rest = postmortem.action_items
+    mine = first.model_copy(update={"owner": f"@{DEMO_USER}"})
+    return postmortem.model_copy(update={"action_items": [mine, *rest]})

@@ -38,6 +38,10 @@ class ErrorRead(BaseModel):
     field: str | None = None
     line: int | None = None
     errors: list[FieldProblem] = []
+    current_revision: int | None = None
+    """On 409: the revision saved now."""
+    kept_revision: int | None = None
+    """On 409: the revision that keeps the refused version."""
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -105,6 +109,13 @@ def install_error_handlers(app: FastAPI) -> None:
                 return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
             headers["WWW-Authenticate"] = "Bearer"
         body = ErrorRead(status=status, message=str(error))
+        if isinstance(error, ConflictError):
+            body = ErrorRead(
+                status=status,
+                message=str(error),
+                current_revision=error.current,
+                kept_revision=error.kept_revision,
+            )
         if isinstance(error, DocumentError):
             body = ErrorRead(
                 status=status, message=error.message, field=error.field, line=error.line
