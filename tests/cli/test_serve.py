@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,44 +15,16 @@ from hansei.services import demo, saving
 from hansei.services.searching import ActionFilters, find_action_items
 from hansei.store import open_database
 from tests.factories import postmortem
-from tests.web.site import hidden_field
+from tests.web.site import hidden_field, serving_process
 
 HANSEI = str(Path(sys.executable).parent / "hansei")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def _serving(url: str, log: Path) -> Iterator[tuple[str, str]]:
-    """`hansei serve --demo` on a free port: its address, and what it printed."""
-    port = _free_port()
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [HANSEI, "serve", "--demo", "--db", url, "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    """`hansei serve --demo`: its address, and what it printed."""
+    with serving_process(["--demo", "--db", url], log) as base:
         yield base, log.read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_serve_demo_starts_from_nothing_and_lets_the_demo_login_in(tmp_path: Path) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -118,3 +122,48 @@ def add_role_users(database: Database) -> dict[Role, str]:
         accounts.add_user(database, user_name(role), role=role, password=PASSWORDS[role])
         _, tokens[role] = accounts.create_token(database, user_name(role), label="tests")
     return tokens
+
+
+def post_markdown(site: Site, markdown: str | bytes, role: Role = Role.author) -> str:
+    """Create a postmortem through the API from Markdown; its id."""
+    content = markdown.encode() if isinstance(markdown, str) else markdown
+    with site.api(role) as api:
+        created = api.post(
+            "/api/v1/postmortems", content=content, headers={"Content-Type": "text/markdown"}
+        )
+    assert created.status_code == 201, created.text
+    identifier: str = created.json()["id"]
+    return identifier
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving_process(arguments: list[str], log: Path) -> Iterator[str]:
+    """`hansei serve ARGUMENTS --port P` as a process of its own (as an operator starts
+    it), until its /health answers; yields its base URL and stops it afterwards."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "hansei"), "serve", *arguments]
+    with log.open("w") as output:
+        server = subprocess.Popen([*command, "--port", str(port)], stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, f"{' '.join(command)} stopped:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"{' '.join(command)}:\n{log.read_text()}"
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

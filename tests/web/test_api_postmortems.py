@@ -3,12 +3,16 @@ from __future__ import annotations
 from hansei.model.access import Role
 from hansei.web.api.schemas import PostmortemPage, PostmortemSummaryRead
 from tests.conftest import EXAMPLES
-from tests.web.site import Site
+from tests.web.site import Site, post_markdown
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 
 
 def _create_from_markdown(site: Site) -> str:
+    return post_markdown(site, WALK.read_bytes())
+
+
+def test_a_created_postmortem_is_located_and_tagged_with_its_revision(site: Site) -> None:
     with site.api(Role.author) as api:
         created = api.post(
             "/api/v1/postmortems",
@@ -16,10 +20,9 @@ def _create_from_markdown(site: Site) -> str:
             headers={"Content-Type": "text/markdown"},
         )
     assert created.status_code == 201, created.text
+    assert created.json()["outcome"] == "created"
     assert created.headers["ETag"] == '"1"'
-    identifier: str = created.json()["id"]
-    assert created.headers["Location"] == f"/api/v1/postmortems/{identifier}"
-    return identifier
+    assert created.headers["Location"] == f"/api/v1/postmortems/{created.json()['id']}"
 
 
 def test_markdown_in_json_and_markdown_out(site: Site) -> None:

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Response,
 from hansei.model.access import Role
 from hansei.model.links import is_unsafe_url
 from tests.conftest import EXAMPLES
-from tests.web.site import PASSWORDS, Site, user_name
+from tests.web.site import PASSWORDS, Site, post_markdown, user_name
 
 SEARCH_WORD = "Pangolin"
 PWNED = "__pwned"
@@ -642,16 +642,7 @@ def uploaded_id(site: Site) -> str:
     lines[0] = UPLOADED_TITLE
     related = lines.index("## 関連ドキュメント")
     lines.insert(related + 2, UPLOADED_LINK)
-    markdown = "\n".join(lines) + "\n" + UPLOADED_SECTION
-    with site.api(Role.author) as api:
-        created = api.post(
-            "/api/v1/postmortems",
-            content=markdown.encode(),
-            headers={"Content-Type": "text/markdown"},
-        )
-    assert created.status_code == 201, created.text
-    identifier: str = created.json()["id"]
-    return identifier
+    return post_markdown(site, "\n".join(lines) + "\n" + UPLOADED_SECTION)
 
 
 @pytest.mark.parametrize(
@@ -771,14 +762,9 @@ def test_a_link_that_runs_code_in_uploaded_markdown_stays_text(site: Site) -> No
         "# ポストモーテム: Links\n\n## 概要\n\nok\n\n## 関連ドキュメント\n\n"
         "- [runbook](javascript:window.__pwned=1)\n"
     )
-    with site.api(Role.author) as api:
-        created = api.post(
-            "/api/v1/postmortems",
-            content=markdown.encode(),
-            headers={"Content-Type": "text/markdown"},
-        )
-        assert created.status_code == 201, created.text
-        stored = api.get(f"/api/v1/postmortems/{created.json()['id']}").json()
+    identifier = post_markdown(site, markdown)
+    with site.api(Role.viewer) as api:
+        stored = api.get(f"/api/v1/postmortems/{identifier}").json()
     assert stored["postmortem"]["related_docs"] == [
         {"title": "[runbook](javascript:window.__pwned=1)", "url": None}
     ]

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import httpx
 import pytest
 
 from hansei.model.access import Role
@@ -19,14 +12,7 @@ from hansei.services import history
 from hansei.store import open_database
 from tests.conftest import EXAMPLES
 from tests.databases import fresh_database
-from tests.web.site import Site, add_role_users
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.web.site import Site, add_role_users, post_markdown, serving_process
 
 
 @pytest.fixture(scope="module")
@@ -35,43 +21,10 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with fresh_database("postgresql", tmp_path) as database:
         url = database.engine.url.render_as_string(hide_password=False)
         tokens = add_role_users(database)
-        port = _free_port()
-        log = tmp_path / "serve.log"
-        output = log.open("w")
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "hansei"),
-                "serve",
-                "--db",
-                url,
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-            ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"hansei serve --workers 2 did not start:\n{log.read_text()}")
-                time.sleep(0.1)
+        with serving_process(["--db", url, "--workers", "2"], tmp_path / "serve.log") as base:
             site = Site(url=base, database=database, tokens=tokens)
             yield site
             site.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            output.close()
 
 
 def test_two_workers_share_sessions_writes_and_conflicts(two_workers: Site) -> None:
@@ -83,16 +36,9 @@ def test_two_workers_share_sessions_writes_and_conflicts(two_workers: Site) -> N
     markdown = (EXAMPLES / "2025-03-02-auth-db-pool-exhaustion.ja.md").read_text()
 
     def create(number: int) -> str:
-        text = markdown.replace("# ポストモーテム: ", f"# ポストモーテム: #{number} ", 1)
-        with site.api(Role.author) as api:
-            created = api.post(
-                "/api/v1/postmortems",
-                content=text.encode(),
-                headers={"Content-Type": "text/markdown"},
-            )
-            assert created.status_code == 201, created.text
-            identifier: str = created.json()["id"]
-            return identifier
+        return post_markdown(
+            site, markdown.replace("# ポストモーテム: ", f"# ポストモーテム: #{number} ", 1)
+        )
 
     with site.api(Role.viewer) as api:
         before = api.get("/api/v1/postmortems").json()["total"]
@@ -120,13 +66,10 @@ def test_the_workers_use_the_store_they_were_given(two_workers: Site) -> None:
     url = two_workers.database.engine.url.render_as_string(hide_password=False)
     database = open_database(url)
     try:
-        with two_workers.api(Role.author) as api:
-            created = api.post(
-                "/api/v1/postmortems",
-                content=(EXAMPLES / "2025-05-20-search-latency.en.md").read_bytes(),
-                headers={"Content-Type": "text/markdown"},
-            )
-        stored = history.get_postmortem(database, created.json()["id"])
+        identifier = post_markdown(
+            two_workers, (EXAMPLES / "2025-05-20-search-latency.en.md").read_bytes()
+        )
+        stored = history.get_postmortem(database, identifier)
         assert stored.updated_by == "author-user"
     finally:
         database.dispose()
