@@ -88,3 +88,7 @@ class RateLimitedError(HanseiError):
 
 class PermissionDeniedError(HanseiError):
     """A signed-in user whose role does not allow the action."""
+
+
+class TransitionError(HanseiError):
+    """A review step that the document's state, the user's part or its findings forbid."""

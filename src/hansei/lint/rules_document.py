@@ -12,6 +12,7 @@ from hansei.lint.registry import rule
 from hansei.markdown.vocabulary import PLACEHOLDERS
 from hansei.metrics import key_times
 from hansei.model import ReviewStatus, Status
+from hansei.model.reviews import person
 
 
 @lru_cache(maxsize=1)
@@ -139,10 +140,6 @@ def _diagnostics(context: LintContext, code: str, severity: Severity) -> Iterato
             yield Finding(found.line, code, severity, found.message)
 
 
-def _person(name: str | None) -> str:
-    return (name or "").strip().lstrip("@").lower()
-
-
 @rule(
     "final-without-approval",
     Severity.error,
@@ -157,9 +154,9 @@ def final_without_approval(context: LintContext) -> Iterator[Finding]:
     if pm.status != Status.final:
         return
     approving = (ReviewStatus.approved, ReviewStatus.final)
-    author = _person(pm.author)
+    author = person(pm.author)
     approved = any(
-        review.status in approving and review.reviewer and _person(review.reviewer) != author
+        review.status in approving and review.reviewer and person(review.reviewer) != author
         for review in pm.reviews
     )
     if not approved:

@@ -17,3 +17,8 @@ class Review(BaseModel):
     reviewer: OptionalLine = None
     comment: OptionalLine = None
     status: ReviewStatus | None = None
+
+
+def person(name: str | None) -> str:
+    """Who a name in a document means: `@Mori`, `mori` and ` @mori ` are one person."""
+    return (name or "").strip().lstrip("@").lower()

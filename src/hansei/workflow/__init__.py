@@ -1,0 +1,11 @@
+"""Review states and transitions (DESIGN.md workflow): pure, the guards passed in."""
+
+from hansei.workflow.transitions import (
+    Actor,
+    ReviewAction,
+    Step,
+    changes_allowed_when_final,
+    take_step,
+)
+
+__all__ = ["Actor", "ReviewAction", "Step", "changes_allowed_when_final", "take_step"]
