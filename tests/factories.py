@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hansei.model import Postmortem, TimelineEvent, Times
+from hansei.model import Postmortem, Status, TimelineEvent, Times
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -26,3 +26,17 @@ def with_times(target: float | None = 0.999, **times: datetime) -> Postmortem:
 
 def timeline(*rows: tuple[datetime | None, str]) -> list[TimelineEvent]:
     return [TimelineEvent(at=at, event=event) for at, event in rows]
+
+
+def as_draft(document: Postmortem) -> Postmortem:
+    """The examples are Final, which takes no edits: tests that edit start from a draft."""
+    return document.model_copy(update={"status": Status.draft})
+
+
+def draft_markdown(text: str) -> str:
+    """An example's Markdown with its status line saying Draft instead of Final."""
+    drafted = text.replace("**ステータス**: Final", "**ステータス**: Draft", 1).replace(
+        "**Status**: Final", "**Status**: Draft", 1
+    )
+    assert drafted != text, "no Final status line to change"
+    return drafted

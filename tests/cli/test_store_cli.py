@@ -17,6 +17,7 @@ from hansei.store import create_engine
 from hansei.store.migrate import head_revision
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.databases import postgres_schema, postgres_url, require_postgres
+from tests.factories import draft_markdown
 
 HEAD = head_revision()
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
@@ -40,8 +41,11 @@ def _run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _import_walk(runner: CliRunner, db: str) -> str:
-    code, out, _ = _run(runner, "import", str(WALK), "--db", db, "--user", "mori")
+def _import_walk(runner: CliRunner, db: str, folder: Path) -> str:
+    """The example as a draft: these tests edit it, and a Final document takes no edits."""
+    draft = folder / WALK.name
+    draft.write_text(draft_markdown(WALK.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, _ = _run(runner, "import", str(draft), "--db", db, "--user", "mori")
     assert (code, out) == (0, "1 created, 0 updated, 0 unchanged, 0 failed\n")
     code, out, _ = _run(runner, "search", "nil", "--json", "--db", db)
     (hit,) = json.loads(out)
@@ -110,7 +114,7 @@ def test_search_finds_two_character_japanese_with_filters(runner: CliRunner, db:
 
 
 def test_show_history_diff_restore(runner: CliRunner, db: str, tmp_path: Path) -> None:
-    pid = _import_walk(runner, db)
+    pid = _import_walk(runner, db, tmp_path)
     code, shown, _ = _run(runner, "show", pid[:8], "--db", db)
     assert shown.startswith(f"<!-- hansei-id: {pid} revision: 1 -->\n# ポストモーテム: Walk API")
     edited = tmp_path / "edited.md"
@@ -138,7 +142,7 @@ def test_show_history_diff_restore(runner: CliRunner, db: str, tmp_path: Path) -
 
 
 def test_a_stale_update_exits_3_and_keeps_both(runner: CliRunner, db: str, tmp_path: Path) -> None:
-    pid = _import_walk(runner, db)
+    pid = _import_walk(runner, db, tmp_path)
     _, shown, _ = _run(runner, "show", pid, "--db", db)
     mine, theirs = tmp_path / "mine.md", tmp_path / "theirs.md"
     mine.write_text(shown.replace("全面停止", "私の版", 1), encoding="utf-8")
@@ -153,8 +157,8 @@ def test_a_stale_update_exits_3_and_keeps_both(runner: CliRunner, db: str, tmp_p
     assert "私の版" in json.loads(out)["postmortem"]["title"]
 
 
-def test_unknown_ids_and_revisions_are_named(runner: CliRunner, db: str) -> None:
-    pid = _import_walk(runner, db)
+def test_unknown_ids_and_revisions_are_named(runner: CliRunner, db: str, tmp_path: Path) -> None:
+    pid = _import_walk(runner, db, tmp_path)
     code, _, err = _run(runner, "show", "deadbeef", "--db", db)
     assert (code, err) == (2, "hansei: no postmortem 'deadbeef'\n")
     code, _, err = _run(runner, "diff", pid, "1", "7", "--db", db)

@@ -15,10 +15,13 @@ from hansei.store import Database, repository
 from hansei.store.queries import ActionFilters, action_items
 from hansei.store.search import search
 from tests.conftest import example_paths
+from tests.factories import as_draft
 
 
 def _example(index: int = 0) -> Postmortem:
-    return parse_markdown(example_paths()[index].read_text(encoding="utf-8")).postmortem
+    """An example as a draft: these tests edit it, and a Final document takes no edits."""
+    text = example_paths()[index].read_text(encoding="utf-8")
+    return as_draft(parse_markdown(text).postmortem)
 
 
 def _retitled(postmortem: Postmortem, title: str) -> Postmortem:

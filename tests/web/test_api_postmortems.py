@@ -3,13 +3,15 @@ from __future__ import annotations
 from hansei.model.access import Role
 from hansei.web.api.schemas import PostmortemPage, PostmortemSummaryRead
 from tests.conftest import EXAMPLES
+from tests.factories import draft_markdown
 from tests.web.site import Site, post_markdown
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 
 
 def _create_from_markdown(site: Site) -> str:
-    return post_markdown(site, WALK.read_bytes())
+    """The example as a draft: these tests edit it, and a Final document takes no edits."""
+    return post_markdown(site, draft_markdown(WALK.read_text(encoding="utf-8")))
 
 
 def test_a_created_postmortem_is_located_and_tagged_with_its_revision(site: Site) -> None:

@@ -11,7 +11,7 @@ from hansei.model.access import Role
 from hansei.services import history, saving
 from hansei.services.documents import load_document
 from tests.conftest import EXAMPLES, example_paths
-from tests.factories import postmortem
+from tests.factories import as_draft, postmortem
 from tests.web.site import Site
 
 
@@ -108,7 +108,7 @@ def test_saving_the_editor_untouched_changes_nothing(site: Site, document: objec
 
 
 def test_after_a_conflict_the_editor_shows_the_saved_version_and_keeps_mine(site: Site) -> None:
-    walk = load_document(EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").postmortem
+    walk = as_draft(load_document(EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").postmortem)
     identifier = saving.create_postmortem(site.database, walk, user="t").postmortem_id
     browser = site.browser(Role.author)
     mine = editor_fields(browser.get(f"/postmortems/{identifier}/edit").text)

@@ -8,14 +8,16 @@ from hansei.model.access import Role
 from hansei.services import saving
 from hansei.services.documents import load_document
 from tests.conftest import EXAMPLES
-from tests.factories import postmortem
+from tests.factories import as_draft, postmortem
 from tests.web.site import Site
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 
 
 def _stored_example(site: Site) -> str:
-    created = saving.create_postmortem(site.database, load_document(WALK).postmortem, user="t")
+    created = saving.create_postmortem(
+        site.database, as_draft(load_document(WALK).postmortem), user="t"
+    )
     return created.postmortem_id
 
 

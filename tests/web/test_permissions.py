@@ -24,6 +24,7 @@ from hansei.services import accounts, history, saving
 from hansei.services.documents import load_document
 from hansei.store.tables import ApiTokenRow, PostmortemRow, RevisionRow, UserRow
 from tests.conftest import EXAMPLES
+from tests.factories import as_draft
 from tests.web.site import PASSWORDS, SignedInBrowser, Site
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
@@ -49,7 +50,7 @@ def given(site: Site) -> Given:
     # Made through the services, not the HTTP API, so that no permission under test is
     # needed to set the scene.
     database = site.database
-    first = load_document(WALK).postmortem
+    first = as_draft(load_document(WALK).postmortem)
     created = saving.create_postmortem(database, first, user="setup")
     changed = first.model_copy(update={"summary": "Second revision, for diffs and restores."})
     updated = saving.update_postmortem(

@@ -23,6 +23,7 @@ from hansei.web.auth import SESSION_COOKIE
 from hansei.web.i18n import words
 from hansei.web.pages.session import LOGIN_CSRF_COOKIE
 from tests.conftest import EXAMPLES
+from tests.factories import as_draft
 from tests.web.site import Site
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
@@ -100,7 +101,9 @@ def signed_in_csrf(client: httpx.Client) -> str:
 
 
 def new_postmortem(site: Site) -> str:
-    created = saving.create_postmortem(site.database, load_document(WALK).postmortem, user="setup")
+    created = saving.create_postmortem(
+        site.database, as_draft(load_document(WALK).postmortem), user="setup"
+    )
     return created.postmortem_id
 
 

@@ -410,8 +410,6 @@ def editor_fields(payload: Payload) -> dict[str, str]:
         "input[name='business_impact.users_affected']": text,
         "input[name='business_impact.failed_requests']": text,
         "input[name='business_impact.estimated_loss']": text,
-        "input[name='review.reviewer']": text,
-        "input[name='review.comment']": text,
         "input[name='log.title']": text,
         "input[name='log.lang']": text,
         "textarea[name='log.text']": text,

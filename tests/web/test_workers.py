@@ -12,6 +12,7 @@ from hansei.services import history
 from hansei.store import open_database
 from tests.conftest import EXAMPLES
 from tests.databases import fresh_database
+from tests.factories import draft_markdown
 from tests.web.site import Site, add_role_users, post_markdown, serving_process
 
 
@@ -33,7 +34,7 @@ def test_two_workers_share_sessions_writes_and_conflicts(two_workers: Site) -> N
     # Every request may land on either process: the session must hold on both.
     assert all(browser.get("/account").status_code == 200 for _ in range(20))
 
-    markdown = (EXAMPLES / "2025-03-02-auth-db-pool-exhaustion.ja.md").read_text()
+    markdown = draft_markdown((EXAMPLES / "2025-03-02-auth-db-pool-exhaustion.ja.md").read_text())
 
     def create(number: int) -> str:
         return post_markdown(

@@ -9,6 +9,7 @@ from hansei.model import Postmortem
 from hansei.store import Database
 from hansei.store import repository as repo
 from hansei.store.repository import RevisionInfo, StoredPostmortem, WriteResult
+from hansei.workflow import check_edit
 
 
 def resolve(database: Database, reference: str) -> str:
@@ -44,9 +45,15 @@ def diff_revisions(database: Database, postmortem_id: str, old: int, new: int) -
 def restore_revision(
     database: Database, postmortem_id: str, number: int, *, user: str
 ) -> WriteResult:
-    """Make an old revision current again, as a new revision: nothing is overwritten."""
+    """Make an old revision's content current again, as a new revision: nothing is
+    overwritten. The status and the review history stay as they are now (review steps
+    move them); a Final postmortem is refused: reopen it first."""
     with database.transaction() as session:
-        old = repo.revision(session, postmortem_id, number)
+        current = repo.get(session, postmortem_id).postmortem
+        old = repo.revision(session, postmortem_id, number).model_copy(
+            update={"status": current.status, "reviews": current.reviews}
+        )
+        check_edit(current, old)
         return repo.update(
             session,
             postmortem_id,

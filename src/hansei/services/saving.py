@@ -7,6 +7,7 @@ from hansei.model import Postmortem
 from hansei.store import Database
 from hansei.store import repository as repo
 from hansei.store.repository import WriteResult
+from hansei.workflow import check_edit
 
 
 def create_postmortem(
@@ -32,8 +33,11 @@ def update_postmortem(
     note: str | None = None,
 ) -> WriteResult:
     """Save a new revision. An update from a revision that is no longer current is
-    kept as a conflict revision and refused with ConflictError."""
+    kept as a conflict revision and refused with ConflictError; one that moves the
+    status, writes the review history or edits a Final document is refused with
+    TransitionError (review steps do those)."""
     with database.transaction() as session:
+        check_edit(repo.get(session, postmortem_id).postmortem, postmortem)
         result = repo.update(
             session,
             postmortem_id,

@@ -20,6 +20,7 @@ from hansei.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    TransitionError,
     UsageError,
 )
 from hansei.web.rendering import render_error
@@ -52,6 +53,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 _STATUS: tuple[tuple[type[HanseiError], int], ...] = (
     (NotFoundError, 404),
     (ConflictError, 409),
+    (TransitionError, 409),
     (DocumentError, 422),
     (UsageError, 400),
     (RateLimitedError, 429),

@@ -26,7 +26,6 @@ ROWS: dict[str, tuple[str, ...]] = {
     "timeline": ("at", "event", "actor", "action"),
     "why": ("question", "answer"),
     "action": ("number", "horizon", "task", "owner", "due", "status"),
-    "review": ("date", "reviewer", "comment", "status"),
     "log": ("title", "lang", "text"),
     "extra": ("title", "body", "level", "after"),
     "related": ("title", "url"),
@@ -160,8 +159,8 @@ def format_steps(steps: list[Step]) -> str:
 
 
 def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Postmortem:
-    """The postmortem the form describes; its status (which the review workflow moves)
-    is kept from `base`."""
+    """The postmortem the form describes; its status and review history (which the
+    review steps write) are kept from `base`."""
     read = _Reader(form)
     base = base or Postmortem()
     times = {
@@ -229,13 +228,7 @@ def postmortem_from_form(form: FormData, base: Postmortem | None = None) -> Post
             "failed_requests": read.text("business_impact.failed_requests"),
             "estimated_loss": read.text("business_impact.estimated_loss"),
         },
-        "reviews": [
-            {
-                **row,
-                "date": read.parsed(f"review row {i}: date", row["date"], dt.date.fromisoformat),
-            }
-            for i, row in enumerate(read.rows("review"), start=1)
-        ],
+        "reviews": base.reviews,
         "appendix": {
             "logs": [{**row, "text": row["text"] or ""} for row in read.rows("log")],
             "references": read.rows("reference"),
@@ -408,15 +401,6 @@ def values_from_postmortem(pm: Postmortem) -> EditorValues:
                 "status": item.status.value if item.status else "",
             }
             for item in pm.action_items
-        ],
-        "review": [
-            {
-                "date": r.date.isoformat() if r.date else "",
-                "reviewer": _text(r.reviewer),
-                "comment": _text(r.comment),
-                "status": r.status.value if r.status else "",
-            }
-            for r in pm.reviews
         ],
         "log": [
             {"title": log.title, "lang": _text(log.lang), "text": log.text}

@@ -196,6 +196,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "import_kind": ("取り込み", "import"),
     "restore_kind": ("復元", "restore"),
     "conflict_kind": ("競合", "conflict"),
+    "reviews_by_steps": (
+        "レビュー履歴はレビューの操作（依頼・承認・修正依頼・再オープン）が書き込みます",
+        "The review steps (request, approve, request changes, reopen) write this history",
+    ),
     "approved": ("承認", "Approved"),
     "changes_requested": ("修正依頼", "Changes requested"),
     "placeholders_left": ("未記入の項目: {count}", "Fields still to fill in: {count}"),

@@ -5,7 +5,17 @@ from hansei.workflow.transitions import (
     ReviewAction,
     Step,
     changes_allowed_when_final,
+    check_edit,
+    is_author,
     take_step,
 )
 
-__all__ = ["Actor", "ReviewAction", "Step", "changes_allowed_when_final", "take_step"]
+__all__ = [
+    "Actor",
+    "ReviewAction",
+    "Step",
+    "changes_allowed_when_final",
+    "check_edit",
+    "is_author",
+    "take_step",
+]

@@ -116,3 +116,19 @@ def changes_allowed_when_final(stored: Postmortem, changed: Postmortem) -> bool:
         for item, old in zip(changed.action_items, stored.action_items, strict=True)
     ]
     return changed.model_copy(update={"action_items": with_old_status}) == stored
+
+
+def check_edit(stored: Postmortem, changed: Postmortem) -> None:
+    """Refuse an edit that does what only review steps may: move the status, write the
+    review history, or change a Final document beyond its action items' status."""
+    if changed.status != stored.status:
+        raise TransitionError(
+            "the status moves only by review steps (request review, approve, request "
+            "changes, reopen)"
+        )
+    if changed.reviews != stored.reviews:
+        raise TransitionError("the review history is written by the review steps alone")
+    if stored.status == Status.final and not changes_allowed_when_final(stored, changed):
+        raise TransitionError(
+            "a Final postmortem is read-only but for its action items' status: reopen it first"
+        )

@@ -15,7 +15,6 @@ from hansei.model import (
     Horizon,
     Language,
     Postmortem,
-    ReviewStatus,
     Severity,
     Slo,
     TimelineEvent,
@@ -23,6 +22,7 @@ from hansei.model import (
 from hansei.model.access import Permission
 from hansei.model.enums import ActionStatus
 from hansei.model.rca import Rca, Why
+from hansei.model.reviews import Review
 from hansei.services import checking, history, saving
 from hansei.services.accounts import SignedIn
 from hansei.web.auth import require
@@ -77,6 +77,7 @@ def _editor(
     postmortem_id: str | None = None,
     errors: list[FieldError] | None = None,
     conflict: ConflictError | None = None,
+    reviews: list[Review] | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -92,10 +93,10 @@ def _editor(
         postmortem_id=postmortem_id,
         errors=errors or [],
         conflict=conflict,
+        reviews=reviews or [],
         severities=[s.value for s in Severity],
         horizons=[h.value for h in Horizon],
         action_statuses=[s.value for s in ActionStatus],
-        review_statuses=[s.value for s in ReviewStatus],
     )
 
 
@@ -137,6 +138,7 @@ async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Respo
         action=f"/postmortems/{stored.id}/edit",
         base_revision=stored.revision,
         postmortem_id=stored.id,
+        reviews=stored.postmortem.reviews,
     )
 
 
@@ -162,6 +164,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
             base_revision=base,
             postmortem_id=stored.id,
             errors=error.errors,
+            reviews=stored.postmortem.reviews,
             status_code=422,
         )
     except ConflictError as conflict:
@@ -176,6 +179,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
             base_revision=current.revision,
             postmortem_id=stored.id,
             conflict=conflict,
+            reviews=current.postmortem.reviews,
             status_code=409,
         )
     return RedirectResponse(f"/postmortems/{stored.id}", status_code=303)
