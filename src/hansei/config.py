@@ -57,6 +57,10 @@ class Settings(BaseModel):
         default=None,
         description="Who the command line saves as (default: the login name).",
     )
+    review_needs_clean_lint: bool = Field(
+        default=True,
+        description="Refuse asking for a review and approving while lint errors remain.",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, else a SQLite file in the user's data folder."""

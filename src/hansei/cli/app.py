@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from hansei import __version__
-from hansei.cli import store_commands, user_commands
+from hansei.cli import review_commands, store_commands, user_commands
 from hansei.cli.lint import lint
 from hansei.cli.output import (
     OutputFormat,
@@ -276,6 +276,7 @@ def schema() -> None:
 
 app.add_typer(store_commands.db_app, name="db")
 app.add_typer(user_commands.user_app, name="user")
+app.add_typer(review_commands.review_app, name="review")
 app.command("serve")(serve_command)
 app.command("import")(store_commands.import_files)
 app.command("export")(store_commands.export_files)

@@ -33,6 +33,8 @@ def open_store(url: str | None, *, create: bool = False) -> Iterator[Database]:
     try:
         yield database
     except ConflictError as error:
+        if error.kept_revision is None:
+            fail(f"hansei: {error}: look at it again (hansei show) first", 3)
         fail(
             f"hansei: {error}\n"
             f"compare: hansei diff {error.postmortem_id[:8]} {error.current} "
