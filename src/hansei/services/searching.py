@@ -90,6 +90,11 @@ def list_postmortems(
         )
 
 
+def waiting_for_review(database: Database, reviewer: str) -> list[PostmortemSummary]:
+    with database.querying() as connection:
+        return listing.waiting_for_review(connection, reviewer)
+
+
 def known_services(database: Database) -> list[str]:
     with database.reading() as session:
         return queries.services(session)
@@ -110,4 +115,5 @@ __all__ = [
     "list_postmortems",
     "search_postmortems",
     "service_budget",
+    "waiting_for_review",
 ]

@@ -2,11 +2,19 @@
 
 from fastapi import APIRouter
 
-from hansei.web.pages import account, actions, api_docs, editor, postmortems, session
+from hansei.web.pages import (
+    account,
+    actions,
+    api_docs,
+    editor,
+    postmortems,
+    reviews,
+    session,
+)
 
 router = APIRouter()
 # The editor first: /postmortems/new must not be taken for a postmortem id.
-for module in (session, editor, postmortems, actions, account, api_docs):
+for module in (session, editor, postmortems, reviews, actions, account, api_docs):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -15,8 +15,8 @@ from hansei.config import Settings
 from hansei.lint.findings import Finding
 from hansei.markdown import render_markdown
 from hansei.markdown.html import HtmlSection, html_sections
-from hansei.model import Severity, Status
-from hansei.model.access import Permission, allows
+from hansei.model import Postmortem, Severity, Status
+from hansei.model.access import Permission, Role, allows
 from hansei.services import checking, history, searching
 from hansei.services.accounts import SignedIn
 from hansei.services.documents import with_id_comment
@@ -26,6 +26,7 @@ from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.figures import figures
 from hansei.web.rendering import render, ui_language
+from hansei.workflow import ReviewAction, is_author
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
@@ -96,6 +97,7 @@ async def postmortem_list(
         statuses=[s.value for s in Status],
         sorts=[s.value for s in SortOrder],
         can_write=allows(user.user.role, Permission.write),
+        waiting=searching.waiting_for_review(database, user.user.name),
     )
 
 
@@ -114,6 +116,25 @@ def place_findings(sections: list[HtmlSection], findings: list[Finding]) -> list
         )
         placed[index].append(finding)
     return [ViewSection(s, f) for s, f in zip(sections, placed, strict=True)]
+
+
+def review_steps(postmortem: Postmortem, user: SignedIn) -> list[str]:
+    """The review steps this user may offer to take on the page (the workflow still
+    checks each when it is taken)."""
+    role, name = user.user.role, user.user.name
+    author = is_author(postmortem, name)
+    steps = {
+        Status.draft: [ReviewAction.request_review] if allows(role, Permission.write) else [],
+        Status.review: [ReviewAction.approve, ReviewAction.request_changes]
+        if allows(role, Permission.review) and not author
+        else [ReviewAction.request_changes]
+        if allows(role, Permission.review)
+        else [],
+        Status.final: [ReviewAction.reopen]
+        if role == Role.admin or (author and allows(role, Permission.write))
+        else [],
+    }
+    return [step.value for step in steps[postmortem.status]]
 
 
 @dataclass(frozen=True)
@@ -159,6 +180,7 @@ async def postmortem_page(postmortem_id: str, request: Request, user: Reader) ->
         sections=view.sections,
         finding_count=len(view.checked.findings),
         can_write=allows(user.user.role, Permission.write),
+        steps=review_steps(stored.postmortem, user),
     )
 
 

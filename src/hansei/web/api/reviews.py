@@ -1,0 +1,96 @@
+"""/api/v1/postmortems/{id}/review and /api/v1/reviews/waiting: the review steps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from hansei.errors import PermissionDeniedError
+from hansei.model.access import Permission, allows
+from hansei.services import history, reviewing, searching
+from hansei.services.accounts import SignedIn
+from hansei.web.api.schemas import PostmortemSummaryRead, WriteRead
+from hansei.web.auth import require
+from hansei.web.context import app_context
+from hansei.web.errors import ERRORS
+from hansei.workflow import ReviewAction
+
+router = APIRouter(tags=["reviews"])
+Reader = Annotated[SignedIn, Depends(require(Permission.read))]
+
+# What a role must allow before the workflow looks at the step (who is the author, …).
+STEP_PERMISSION = {
+    ReviewAction.request_review: Permission.write,
+    ReviewAction.approve: Permission.review,
+    ReviewAction.request_changes: Permission.review,
+    ReviewAction.reopen: Permission.write,
+}
+
+
+class ReviewStepCreate(BaseModel):
+    action: ReviewAction
+    comment: str | None = Field(
+        default=None, description="Needed to request changes and to reopen."
+    )
+    reviewers: list[str] = Field(
+        default_factory=list, description="request_review: who reviews (else the document's)."
+    )
+    base_revision: int | None = Field(
+        default=None,
+        ge=1,
+        description="The revision the step is about; needed to approve (an approval of a "
+        "revision that has changed since does not count).",
+    )
+
+
+class ReviewStepRead(WriteRead):
+    status: str
+
+
+def take_step_as(
+    request: Request, user: SignedIn, postmortem_id: str, step: ReviewStepCreate
+) -> tuple[str, int]:
+    """The step taken by `user`; the postmortem's id and the revision it made."""
+    needed = STEP_PERMISSION[step.action]
+    if not allows(user.user.role, needed):
+        raise PermissionDeniedError(
+            f"your role ({user.user.role.value}) does not allow this ({needed.value})"
+        )
+    context = app_context(request)
+    resolved = history.resolve(context.database, postmortem_id)
+    result = reviewing.take_review_step(
+        context.database,
+        resolved,
+        step.action,
+        actor=reviewing.actor_of(user.user.name, user.user.role),
+        settings=context.settings,
+        base_revision=step.base_revision,
+        comment=step.comment,
+        reviewers=step.reviewers,
+    )
+    return resolved, result.revision
+
+
+@router.post("/postmortems/{postmortem_id}/review", response_model=ReviewStepRead, responses=ERRORS)
+async def review_step(
+    postmortem_id: str, step: ReviewStepCreate, request: Request, user: Reader
+) -> ReviewStepRead:
+    """Take a review step: request_review (draft → review), approve (review → final),
+    request_changes (review → draft), reopen (final → review). Each is written to the
+    review history; 409 with the reason when the workflow refuses it."""
+    if step.action == ReviewAction.approve and step.base_revision is None:
+        raise HTTPException(428, "say which revision you approve: base_revision")
+    resolved, revision = take_step_as(request, user, postmortem_id, step)
+    stored = history.get_postmortem(app_context(request).database, resolved)
+    return ReviewStepRead(
+        id=resolved, outcome="updated", revision=revision, status=stored.postmortem.status.value
+    )
+
+
+@router.get("/reviews/waiting", response_model=list[PostmortemSummaryRead], responses=ERRORS)
+async def waiting(request: Request, user: Reader) -> list[PostmortemSummaryRead]:
+    """Postmortems in review that name you as a reviewer, the longest waiting first."""
+    summaries = searching.waiting_for_review(app_context(request).database, user.user.name)
+    return [PostmortemSummaryRead.model_validate(s, from_attributes=True) for s in summaries]
