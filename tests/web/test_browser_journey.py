@@ -19,7 +19,10 @@ from playwright.sync_api import Browser, Page, expect
 from hansei.markdown import parse_markdown
 from hansei.model import Severity
 from hansei.model.access import Role
+from hansei.services import saving
+from hansei.services.documents import load_document
 from tests.conftest import ROOT
+from tests.factories import as_draft
 from tests.web.site import PASSWORDS, Site, user_name
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -213,3 +216,35 @@ def test_the_keyboard_alone_finds_and_edits(page: Page, site: Site) -> None:
     rows.nth(count).get_by_role("button", name="削除").focus()
     page.keyboard.press("Enter")
     expect(rows).to_have_count(count)
+
+
+def test_an_author_asks_and_a_reviewer_makes_it_final(browser: Browser, site: Site) -> None:
+    walk = load_document(ROOT / "examples" / "2025-01-16-walk-api-nil-pointer.ja.md").postmortem
+    draft = as_draft(walk).model_copy(
+        update={"author": f"@{user_name(Role.author)}", "title": "レビューの流れ", "reviewers": []}
+    )
+    identifier = saving.create_postmortem(site.database, draft, user="t").postmortem_id
+    contexts = [browser.new_context(locale="ja-JP") for _ in range(2)]
+    author, reviewer = (context.new_page() for context in contexts)
+    try:
+        _log_in(author, site, Role.author)
+        author.goto(f"{site.url}/postmortems/{identifier}")
+        panel = author.locator("section.review-panel")
+        panel.get_by_label("レビュアー").fill(f"@{user_name(Role.reviewer)}")
+        panel.get_by_role("button", name="レビューを依頼").click()
+        expect(author.locator("section.review-panel .badge")).to_have_text("レビュー中")
+
+        _log_in(reviewer, site, Role.reviewer)
+        waiting = reviewer.locator("section.waiting")
+        expect(waiting).to_contain_text("自分のレビュー待ち (1)")
+        waiting.get_by_role("link", name="レビューの流れ").click()
+        reviewer.locator("form.review-step", has_text="承認").get_by_label("コメント").fill("LGTM")
+        _shoot(reviewer, "review")
+        reviewer.get_by_role("button", name="承認して最終版にする").click()
+        expect(reviewer.locator("section.review-panel .badge")).to_have_text("最終版")
+        history_table = reviewer.locator("h2:has-text('レビュー履歴') + table")
+        expect(history_table).to_contain_text("LGTM")
+        expect(history_table).to_contain_text(f"@{user_name(Role.reviewer)}")
+    finally:
+        for context in contexts:
+            context.close()
