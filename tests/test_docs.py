@@ -62,7 +62,7 @@ def test_every_api_path_is_in_the_web_docs() -> None:
 
 def test_the_docs_show_the_screenshots_the_browser_test_takes() -> None:
     journey = (ROOT / "tests" / "web" / "test_browser_journey.py").read_text(encoding="utf-8")
-    taken = set(re.findall(r'"([\w-]+)"', " ".join(re.findall(r"_shoot\(page, [^)]*\)", journey))))
+    taken = set(re.findall(r'"([\w-]+)"', " ".join(re.findall(r"_shoot\(\w+, [^)]*\)", journey))))
     taken |= set(re.findall(r'\("([\w-]+)", f?"/', journey))
     shown = set(re.findall(r"screenshots/([\w-]+)\.png", README))
     shown |= set(re.findall(r"screenshots/([\w-]+)\.png", (ROOT / "docs" / "web.md").read_text()))
