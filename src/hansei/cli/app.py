@@ -12,6 +12,7 @@ from rich.text import Text
 
 from hansei import __version__
 from hansei.cli import review_commands, store_commands, user_commands
+from hansei.cli.action_commands import actions_app
 from hansei.cli.lint import lint
 from hansei.cli.output import (
     OutputFormat,
@@ -278,6 +279,7 @@ app.add_typer(store_commands.db_app, name="db")
 app.add_typer(user_commands.user_app, name="user")
 app.add_typer(review_commands.review_app, name="review")
 app.command("serve")(serve_command)
+app.add_typer(actions_app, name="actions")
 app.command("import")(store_commands.import_files)
 app.command("export")(store_commands.export_files)
 app.command("search")(store_commands.search_command)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from hansei.metrics import budget_minutes, minutes_between
-from hansei.store import Database, listing, queries, search
+from hansei.store import Database, action_changes, listing, queries, search
+from hansei.store.action_changes import StatusChange
 from hansei.store.filters import SearchFilters
 from hansei.store.listing import PostmortemSummary, SortOrder
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
@@ -90,6 +91,16 @@ def list_postmortems(
         )
 
 
+def last_status_changes(
+    database: Database, records: list[ActionItemRecord]
+) -> dict[tuple[str, str | None], StatusChange]:
+    """Who last moved each item's status, and when (keyed by postmortem id and task)."""
+    with database.querying() as connection:
+        return action_changes.latest(
+            connection, sorted({record.postmortem_id for record in records})
+        )
+
+
 def waiting_for_review(database: Database, reviewer: str) -> list[PostmortemSummary]:
     with database.querying() as connection:
         return listing.waiting_for_review(connection, reviewer)
@@ -109,9 +120,11 @@ __all__ = [
     "SearchHit",
     "ServiceBudget",
     "SortOrder",
+    "StatusChange",
     "day_start",
     "find_action_items",
     "known_services",
+    "last_status_changes",
     "list_postmortems",
     "search_postmortems",
     "service_budget",

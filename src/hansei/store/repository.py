@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from hansei.errors import NotFoundError
 from hansei.model import Postmortem
-from hansei.store import search_index
+from hansei.store import action_changes, search_index
 from hansei.store.mapping import PreparedDocument, postmortem_from_document, prepare
 from hansei.store.tables import CHILD_TABLES, PostmortemRow, RevisionRow, table_of
 
@@ -178,6 +178,9 @@ def update(
     )
     _add_revision(
         session, postmortem_id, number, kind, current_revision, document, digest, now, user, note
+    )
+    action_changes.record(
+        session, postmortem_id, prepared.children["action_items"], user=user, now=now
     )
     _write_children(session, postmortem_id, prepared, replace=True)
     search_index.write(session, postmortem_id, prepared, replace=True)

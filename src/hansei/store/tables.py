@@ -177,6 +177,24 @@ class SearchDocumentRow(Base):
     display: Mapped[str] = mapped_column(sa.Text)
 
 
+class ActionStatusChangeRow(Base):
+    """Who moved an action item's status, and when (the item is known by its task)."""
+
+    __tablename__ = "action_status_changes"
+    __table_args__ = (sa.Index(None, "postmortem_id", "task"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = mapped_column(
+        sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE")
+    )
+    number: Mapped[int | None] = mapped_column(sa.Integer)
+    task: Mapped[str | None] = mapped_column(sa.Text)
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str | None] = mapped_column(sa.String(16))
+    changed_by: Mapped[str] = mapped_column(sa.Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class UserRow(Base):
     __tablename__ = "users"
 

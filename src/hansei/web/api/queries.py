@@ -10,8 +10,9 @@ from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
 from hansei.services import searching
 from hansei.services.accounts import SignedIn
+from hansei.services.following import follow_ups, team_today
 from hansei.services.searching import ActionFilters
-from hansei.web.action_items import action_read, today
+from hansei.web.action_items import action_read
 from hansei.web.api.filters import SearchQuery, documented, search_query
 from hansei.web.api.schemas import ActionItemRead, SearchHitRead, SearchPage
 from hansei.web.auth import require
@@ -60,7 +61,7 @@ async def action_items(
     date in the team's timezone."""
     context = app_context(request)
     timezone = context.settings.timezone
-    now = today(timezone)
+    now = team_today(timezone)
     filters = ActionFilters(
         owner=user.user.name if owner == "me" else owner,
         status=status.value if status else None,
@@ -68,5 +69,5 @@ async def action_items(
         service=service,
         overdue_on=now if overdue else None,
     )
-    records = searching.find_action_items(context.database, filters, limit=limit)
-    return [action_read(record, today=now, timezone=timezone) for record in records]
+    found = follow_ups(context.database, filters, timezone=timezone, today=now, limit=limit)
+    return [action_read(follow_up) for follow_up in found]

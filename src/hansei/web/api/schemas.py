@@ -125,6 +125,8 @@ class ActionItemRead(BaseModel):
     status: str | None
     overdue: bool
     outside_horizon: bool
+    status_changed_by: str | None = None
+    status_changed_at: dt.datetime | None = None
 
 
 class UserRead(BaseModel):

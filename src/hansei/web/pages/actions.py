@@ -11,8 +11,9 @@ from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
 from hansei.services import searching
 from hansei.services.accounts import SignedIn
+from hansei.services.following import follow_ups, team_today
 from hansei.services.searching import ActionFilters
-from hansei.web.action_items import action_read, today
+from hansei.web.action_items import action_read
 from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.rendering import render
@@ -34,7 +35,7 @@ async def actions_page(
 ) -> Response:
     context = app_context(request)
     timezone = context.settings.timezone
-    now = today(timezone)
+    now = team_today(timezone)
     chosen_owner = user.user.name if mine else (owner.strip() or None)
     filters = ActionFilters(
         owner=chosen_owner,
@@ -43,8 +44,8 @@ async def actions_page(
         service=service.strip() or None,
         overdue_on=now if overdue else None,
     )
-    records = searching.find_action_items(context.database, filters, limit=500)
-    items = [action_read(record, today=now, timezone=timezone) for record in records]
+    found = follow_ups(context.database, filters, timezone=timezone, today=now, limit=500)
+    items = [action_read(follow_up) for follow_up in found]
     groups = [(h.value, [item for item in items if item.horizon == h.value]) for h in Horizon]
     return render(
         request,

@@ -1,0 +1,60 @@
+"""Following action items up: overdue, outside the horizon, who moved the status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hansei.model import ActionStatus, Status
+from hansei.services import saving
+from hansei.services.following import follow_ups
+from hansei.services.searching import ActionFilters
+from hansei.store import Database
+from tests.factories import postmortem
+
+
+def _items(*statuses: str) -> list[dict[str, object]]:
+    return [
+        {"number": 1, "horizon": "immediate", "task": "rotate keys", "owner": "@mori",
+         "due": "2025-03-05", "status": statuses[0]},
+        {"number": 2, "horizon": "immediate", "task": "write runbook", "owner": "@ito",
+         "due": "2025-04-30", "status": statuses[1]},
+    ]  # fmt: skip
+
+
+def test_overdue_outside_the_horizon_and_who_moved_the_status(database: Database) -> None:
+    document = postmortem(
+        title="keys",
+        status="final",
+        times={"detected": "2025-03-01T10:00:00+09:00"},
+        action_items=_items("todo", "todo"),
+    )
+    pid = saving.create_postmortem(database, document, user="mori").postmortem_id
+    moved = document.model_copy(
+        update={
+            "action_items": [
+                document.action_items[0],
+                document.action_items[1].model_copy(update={"status": ActionStatus.done}),
+            ]
+        }
+    )
+    # Final takes this edit: only an action item's status moves.
+    saving.update_postmortem(database, pid, moved, user="ito", base_revision=1)
+    found = follow_ups(database, ActionFilters(), timezone="Asia/Tokyo", today=dt.date(2025, 3, 6))
+    keys, runbook = sorted(found, key=lambda f: f.item.number or 0)
+    assert (keys.overdue, keys.outside_horizon, keys.last_change) == (True, False, None)
+    assert (runbook.overdue, runbook.outside_horizon) == (False, True)
+    assert runbook.last_change is not None
+    assert (runbook.last_change.from_status, runbook.last_change.to_status) == ("todo", "done")
+    assert runbook.last_change.changed_by == "ito"
+    # Due today is not overdue yet.
+    today = follow_ups(database, ActionFilters(), timezone="Asia/Tokyo", today=dt.date(2025, 3, 5))
+    assert not any(f.overdue for f in today)
+
+
+def test_moving_items_about_is_no_status_change(database: Database) -> None:
+    document = postmortem(title="order", status=Status.draft, action_items=_items("todo", "done"))
+    pid = saving.create_postmortem(database, document, user="mori").postmortem_id
+    swapped = document.model_copy(update={"action_items": document.action_items[::-1]})
+    saving.update_postmortem(database, pid, swapped, user="ito", base_revision=1)
+    found = follow_ups(database, ActionFilters(), timezone="Asia/Tokyo")
+    assert [f.last_change for f in found] == [None, None]
