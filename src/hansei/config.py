@@ -57,6 +57,14 @@ class Settings(BaseModel):
         default=None,
         description="Who the command line saves as (default: the login name).",
     )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where the web app is reached: links in reminders point there.",
+    )
+    slack_webhook_url: str | None = Field(
+        default=None,
+        description="Slack incoming webhook for `hansei remind` (unset: it prints instead).",
+    )
     review_needs_clean_lint: bool = Field(
         default=True,
         description="Refuse asking for a review and approving while lint errors remain.",

@@ -23,6 +23,7 @@ from hansei.cli.output import (
     print_diagnostics,
     stdout_console,
 )
+from hansei.cli.remind_command import remind_command
 from hansei.cli.serve_command import serve_command
 from hansei.cli.settings import command_settings
 from hansei.errors import DocumentError, HanseiError
@@ -280,6 +281,7 @@ app.add_typer(user_commands.user_app, name="user")
 app.add_typer(review_commands.review_app, name="review")
 app.command("serve")(serve_command)
 app.add_typer(actions_app, name="actions")
+app.command("remind")(remind_command)
 app.command("import")(store_commands.import_files)
 app.command("export")(store_commands.export_files)
 app.command("search")(store_commands.search_command)

@@ -195,6 +195,19 @@ class ActionStatusChangeRow(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class ReminderSentRow(Base):
+    """A reminder posted to someone on a day: the same one is not posted twice that day."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (sa.UniqueConstraint("owner", "sent_on", "digest"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(sa.Text)
+    sent_on: Mapped[dt.date] = mapped_column(sa.Date)
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class UserRow(Base):
     __tablename__ = "users"
 
