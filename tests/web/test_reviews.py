@@ -173,3 +173,15 @@ def test_reviewers_see_what_waits_for_them_and_step_from_the_page(site: Site) ->
     with site.api(Role.reviewer) as api:
         still = api.get("/api/v1/reviews/waiting").json()
     assert postmortem_id not in [item["id"] for item in still]
+
+
+def test_a_postmortem_sent_as_final_starts_as_a_draft(site: Site) -> None:
+    with site.api(Role.author) as api:
+        created = api.post(
+            "/api/v1/postmortems",
+            content=WALK.read_bytes(),
+            headers={"Content-Type": "text/markdown"},
+        )
+    assert created.status_code == 201
+    assert "status final → draft: the review steps move it" in created.json()["warnings"]
+    assert _document(site, created.json()["id"]).status == Status.draft

@@ -115,7 +115,7 @@ def postmortem_holding(payload: Payload) -> dict[str, Any]:
         "date": "2025-03-01",
         "author": text,
         "reviewers": [text],
-        "status": "review",
+        "status": "draft",
         "language": "en",
         "timezone": "Asia/Tokyo",
         "summary": f"{text}\n{SEARCH_WORD} {text}",

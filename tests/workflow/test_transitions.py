@@ -8,7 +8,14 @@ import pytest
 
 from hansei.errors import TransitionError
 from hansei.model import ActionStatus, Postmortem, ReviewStatus, Status
-from hansei.workflow import Actor, ReviewAction, Step, changes_allowed_when_final, take_step
+from hansei.workflow import (
+    Actor,
+    ReviewAction,
+    Step,
+    changes_allowed_when_final,
+    check_edit,
+    take_step,
+)
 from tests.factories import postmortem
 
 DAY = dt.date(2025, 3, 4)
@@ -119,3 +126,23 @@ def test_a_final_document_takes_only_action_item_status_changes() -> None:
     assert not changes_allowed_when_final(
         final, final.model_copy(update={"action_items": [retitled]})
     )
+
+
+def test_only_a_named_reviewer_or_an_admin_approves() -> None:
+    asked = take_step(_document(), _step(ReviewAction.request_review, AUTHOR, reviewers=["sato"]))
+    other = Actor("kato", may_review=True, is_admin=False)
+    with pytest.raises(TransitionError, match="kato is not among the reviewers asked"):
+        take_step(asked, _step(ReviewAction.approve, other))
+    assert take_step(asked, _step(ReviewAction.approve, REVIEWER)).status == Status.final
+
+
+def test_the_author_and_reviewers_stay_while_in_review_or_final() -> None:
+    asked = take_step(_document(), _step(ReviewAction.request_review, AUTHOR, reviewers=["sato"]))
+    for changed in (
+        asked.model_copy(update={"author": "@someone-else"}),
+        asked.model_copy(update={"reviewers": ["@mori-friend"]}),
+    ):
+        with pytest.raises(TransitionError, match="stay as they were asked"):
+            check_edit(asked, changed)
+    draft = _document()
+    check_edit(draft, draft.model_copy(update={"author": "@someone-else"}))

@@ -49,7 +49,7 @@ def restore_revision(
     overwritten. The status and the review history stay as they are now (review steps
     move them); a Final postmortem is refused: reopen it first."""
     with database.transaction() as session:
-        current = repo.get(session, postmortem_id).postmortem
+        current = repo.get(session, postmortem_id, for_update=True).postmortem
         old = repo.revision(session, postmortem_id, number).model_copy(
             update={"status": current.status, "reviews": current.reviews}
         )

@@ -41,7 +41,7 @@ def take_review_step(
     """Take the step on the current revision. `base_revision`, when given, must be the
     current one: an approval of a revision that has since changed does not count."""
     with database.transaction() as session:
-        stored = repo.get(session, postmortem_id)
+        stored = repo.get(session, postmortem_id, for_update=True)
         if base_revision is not None and base_revision != stored.revision:
             raise ConflictError(
                 postmortem_id, base=base_revision, current=stored.revision, kept_revision=None

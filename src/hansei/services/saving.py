@@ -37,7 +37,7 @@ def update_postmortem(
     status, writes the review history or edits a Final document is refused with
     TransitionError (review steps do those)."""
     with database.transaction() as session:
-        check_edit(repo.get(session, postmortem_id).postmortem, postmortem)
+        check_edit(repo.get(session, postmortem_id, for_update=True).postmortem, postmortem)
         result = repo.update(
             session,
             postmortem_id,

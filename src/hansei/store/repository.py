@@ -230,8 +230,11 @@ def _write_children(
             )
 
 
-def get(session: Session, postmortem_id: str) -> StoredPostmortem:
-    row = session.get(PostmortemRow, postmortem_id)
+def get(session: Session, postmortem_id: str, *, for_update: bool = False) -> StoredPostmortem:
+    """The current revision; `for_update` locks its row until the transaction ends
+    (PostgreSQL; SQLite's writers hold the whole database already), for a writer that
+    checks what is stored before it writes."""
+    row = session.get(PostmortemRow, postmortem_id, with_for_update=for_update)
     if row is None:
         raise NotFoundError(f"no postmortem {postmortem_id}")
     return StoredPostmortem(

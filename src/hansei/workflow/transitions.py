@@ -87,8 +87,14 @@ def take_step(postmortem: Postmortem, step: Step) -> Postmortem:
     elif step.action in (ReviewAction.approve, ReviewAction.request_changes):
         if not actor.may_review:
             raise TransitionError(f"{actor.name} may not review: the role does not allow it")
-        if step.action == ReviewAction.approve and is_author(postmortem, actor.name):
-            raise TransitionError("the author cannot approve their own postmortem")
+        if step.action == ReviewAction.approve:
+            if is_author(postmortem, actor.name):
+                raise TransitionError("the author cannot approve their own postmortem")
+            named = {person(reviewer) for reviewer in postmortem.reviewers}
+            if not actor.is_admin and person(actor.name) not in named:
+                raise TransitionError(
+                    f"{actor.name} is not among the reviewers asked ({', '.join(reviewers)})"
+                )
         if step.action == ReviewAction.request_changes and comment is None:
             raise TransitionError("say what should change: a comment is needed")
     elif step.action == ReviewAction.reopen:
@@ -128,6 +134,12 @@ def check_edit(stored: Postmortem, changed: Postmortem) -> None:
         )
     if changed.reviews != stored.reviews:
         raise TransitionError("the review history is written by the review steps alone")
+    asked = (changed.author, changed.reviewers) != (stored.author, stored.reviewers)
+    if stored.status != Status.draft and asked:
+        raise TransitionError(
+            "the author and the reviewers stay as they were asked until the postmortem is "
+            "back in draft"
+        )
     if stored.status == Status.final and not changes_allowed_when_final(stored, changed):
         raise TransitionError(
             "a Final postmortem is read-only but for its action items' status: reopen it first"

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from hansei.errors import DocumentError, UsageError
 from hansei.markdown import render_html, render_markdown
 from hansei.metrics import Metrics
-from hansei.model import Language, Postmortem
+from hansei.model import Language, Postmortem, Status
 from hansei.model.access import Permission
 from hansei.services import checking, history, saving, searching
 from hansei.services.accounts import SignedIn
@@ -151,10 +151,15 @@ def _written(result: WriteResult, response: Response, warnings: list[str]) -> Wr
 async def create_postmortem(request: Request, user: Writer, response: Response) -> WriteRead:
     """Create a postmortem from JSON `{"postmortem": …}` or from Markdown (text/markdown)."""
     received = await _received(request, update=False)
+    postmortem, warnings = received.postmortem, list(received.warnings)
+    if postmortem.status != Status.draft:
+        # Only review steps move a postmortem on; `hansei import` takes files as written.
+        warnings.append(f"status {postmortem.status.value} → draft: the review steps move it")
+        postmortem = postmortem.model_copy(update={"status": Status.draft})
     result = saving.create_postmortem(
-        app_context(request).database, received.postmortem, user=user.user.name
+        app_context(request).database, postmortem, user=user.user.name
     )
-    return _written(result, response, received.warnings)
+    return _written(result, response, warnings)
 
 
 @router.put(
