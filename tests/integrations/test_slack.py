@@ -19,12 +19,24 @@ def test_text_is_escaped_and_links_keep_their_url() -> None:
     )
 
 
-def test_empty_groups_are_left_out_and_long_ones_cut_to_slacks_limit() -> None:
-    many = [slack.Line("task " * 20, "https://h", "due") for _ in range(100)]
+def test_long_groups_are_split_at_whole_lines_and_nothing_is_lost() -> None:
+    many = [slack.Line(f"task {n} " + "x" * 80, "https://h", "due") for n in range(100)]
     message = slack.message("t" * 200, "s", [("Empty", []), ("Many", many)])
-    header, section = message["blocks"]
+    header, *sections = message["blocks"]
     assert len(header["text"]["text"]) == 150
-    assert len(section["text"]["text"]) == 3000
+    texts = [section["text"]["text"] for section in sections]
+    assert len(texts) > 1
+    assert all(len(text) <= slack.SECTION_LIMIT for text in texts)
+    shown = "\n".join(texts)
+    assert all(f"|task {n} " in shown for n in range(100))
+    assert "Empty" not in shown
+
+
+def test_more_than_a_message_holds_is_counted() -> None:
+    many = [slack.Line("x" * 2900, "https://h", "d") for _ in range(60)]
+    message = slack.message("t", "s", [("Many", many)])
+    assert len(message["blocks"]) == slack.BLOCK_LIMIT
+    assert message["blocks"][-1]["text"]["text"] == "…and 12 more"
 
 
 def test_a_refused_post_is_a_delivery_error() -> None:

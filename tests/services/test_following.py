@@ -58,3 +58,26 @@ def test_moving_items_about_is_no_status_change(database: Database) -> None:
     saving.update_postmortem(database, pid, swapped, user="ito", base_revision=1)
     found = follow_ups(database, ActionFilters(), timezone="Asia/Tokyo")
     assert [f.last_change for f in found] == [None, None]
+
+
+def test_items_with_the_same_task_keep_their_own_history(database: Database) -> None:
+    twins = [
+        {"number": n, "horizon": "immediate", "task": "update the runbook", "owner": owner,
+         "due": "2025-03-20", "status": "todo"}
+        for n, owner in ((1, "@ann"), (2, "@ben"))
+    ]  # fmt: skip
+    document = postmortem(title="twins", action_items=twins)
+    pid = saving.create_postmortem(database, document, user="t").postmortem_id
+    items = list(document.action_items)
+    items[1] = items[1].model_copy(update={"status": ActionStatus.done})
+    saving.update_postmortem(
+        database,
+        pid,
+        document.model_copy(update={"action_items": items}),
+        user="ben",
+        base_revision=1,
+    )
+    ann, ben = follow_ups(database, ActionFilters(), timezone="Asia/Tokyo")
+    assert ann.last_change is None
+    assert ben.last_change is not None
+    assert ben.last_change.changed_by == "ben"

@@ -79,7 +79,9 @@ def test_a_changed_reminder_goes_out_again_and_a_failed_one_is_retried(database:
         assert retried.sent == ["@ito", "@mori"]
         document = history.get_postmortem(database, postmortem_id).postmortem
         items = list(document.action_items)
-        items[2] = items[2].model_copy(update={"status": ActionStatus.in_progress})
+        # A new due date changes what the message says; a new status alone would not.
+        items[2] = items[2].model_copy(update={"due": dt.date(2025, 3, 13)})
+        items[1] = items[1].model_copy(update={"status": ActionStatus.done})
         saving.update_postmortem(
             database,
             postmortem_id,
@@ -91,7 +93,7 @@ def test_a_changed_reminder_goes_out_again_and_a_failed_one_is_retried(database:
         tomorrow = reminding.send_reminders(
             database, SETTINGS, webhook_url=slack.url, today=TODAY + dt.timedelta(days=1)
         )
-    assert (changed.sent, changed.already_sent) == (["@ito"], ["@mori"])
+    assert (changed.sent, changed.already_sent) == (["@ito", "@mori"], [])
     assert tomorrow.sent == ["@ito", "@mori"]
     received: list[Received] = slack.received
-    assert len(received) == 2 + 2 + 1 + 2
+    assert len(received) == 2 + 2 + 2 + 2

@@ -31,24 +31,35 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+SECTION_LIMIT = 3000
+BLOCK_LIMIT = 50
+
+
 def message(title: str, summary: str, sections: list[tuple[str, list[Line]]]) -> dict[str, Any]:
-    """A message: a header, then a section per non-empty group of linked lines."""
+    """A message: a header, then each non-empty group of linked lines in sections of whole
+    lines (a section holds 3,000 characters, a message 50 blocks: what does not fit is
+    counted in a last line)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title[:150]}}
     ]
+    texts: list[str] = []
+    left_out = 0
     for heading, lines in sections:
         if not lines:
             continue
-        items = "\n".join(
-            f"• <{line.url}|{escape(line.text)}> — {escape(line.detail)}" for line in lines
-        )
-        # A section's text holds at most 3,000 characters.
-        blocks.append(
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": f"*{escape(heading)}*\n{items}"[:3000]},
-            }
-        )
+        text = f"*{escape(heading)}*"
+        for line in lines:
+            entry = f"• <{line.url}|{escape(line.text)}> — {escape(line.detail)}"
+            if len(text) + 1 + len(entry) > SECTION_LIMIT:
+                texts.append(text)
+                text = ""
+            text = f"{text}\n{entry}" if text else entry
+        texts.append(text)
+    room = BLOCK_LIMIT - 2
+    if len(texts) > room + 1:
+        left_out = sum(text.count("\n• ") + text.startswith("• ") for text in texts[room:])
+        texts = [*texts[:room], f"…and {left_out} more"]
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in texts]
     return {"text": summary, "blocks": blocks}
 
 

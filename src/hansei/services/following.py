@@ -57,7 +57,10 @@ def follow_ups(
     changes = last_status_changes(database, items)
     return [
         judge(
-            item, today=day, timezone=timezone, change=changes.get((item.postmortem_id, item.task))
+            item,
+            today=day,
+            timezone=timezone,
+            change=changes.get((item.postmortem_id, item.number, item.task)),
         )
         for item in items
     ]

@@ -28,10 +28,12 @@ class Reminder:
 
     @property
     def digest(self) -> str:
-        """What the reminder says: the same items at the same status and due date."""
+        """What the message shows: the same items, due the same day, in the same group."""
         keys = sorted(
-            f"{f.item.postmortem_id}\t{f.item.task}\t{f.item.due}\t{f.item.status}"
-            for f in self.overdue + self.due_soon
+            f"{group}\t{f.item.postmortem_id}\t{f.item.task}\t{f.item.due}"
+            f"\t{f.item.postmortem_title}"
+            for group, items in (("overdue", self.overdue), ("soon", self.due_soon))
+            for f in items
         )
         return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
@@ -104,23 +106,20 @@ def send_reminders(
     day = today or team_today(settings.timezone)
     report = RemindReport()
     for reminder in reminders(database, timezone=settings.timezone, today=day):
-        digest = reminder.digest
-        with database.reading() as session:
-            if sent.already_sent(session, owner=reminder.owner, day=day, digest=digest):
-                report.already_sent.append(reminder.owner)
-                continue
+        owner, digest = reminder.owner, reminder.digest
+        # Claimed before it is posted: of two runs at once, only one posts it.
+        with database.transaction() as session:
+            now = dt.datetime.now(dt.UTC)
+            claimed = sent.claim(session, owner=owner, day=day, digest=digest, now=now)
+        if not claimed:
+            report.already_sent.append(reminder.owner)
+            continue
         try:
             post(webhook_url, slack_message(reminder, settings.base_url, settings.language))
         except slack.DeliveryError as error:
+            with database.transaction() as session:
+                sent.release(session, owner=owner, day=day, digest=digest)
             report.failed.append((reminder.owner, str(error)))
             continue
-        with database.transaction() as session:
-            sent.mark_sent(
-                session,
-                owner=reminder.owner,
-                day=day,
-                digest=digest,
-                now=dt.datetime.now(dt.UTC),
-            )
         report.sent.append(reminder.owner)
     return report

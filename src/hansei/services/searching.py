@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from hansei.metrics import budget_minutes, minutes_between
 from hansei.store import Database, action_changes, listing, queries, search
-from hansei.store.action_changes import StatusChange
+from hansei.store.action_changes import ItemKey, StatusChange
 from hansei.store.filters import SearchFilters
 from hansei.store.listing import PostmortemSummary, SortOrder
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
@@ -93,8 +93,8 @@ def list_postmortems(
 
 def last_status_changes(
     database: Database, records: list[ActionItemRecord]
-) -> dict[tuple[str, str | None], StatusChange]:
-    """Who last moved each item's status, and when (keyed by postmortem id and task)."""
+) -> dict[ItemKey, StatusChange]:
+    """Who last moved each item's status, and when (keyed by postmortem id, number, task)."""
     with database.querying() as connection:
         return action_changes.latest(
             connection, sorted({record.postmortem_id for record in records})

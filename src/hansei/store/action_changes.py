@@ -26,6 +26,20 @@ class StatusChange:
     changed_at: dt.datetime
 
 
+def _same_item(rows: list[Any], number: int | None, task: str | None) -> Any:
+    """The stored item a saved one is: same number and task, else task, else number."""
+    for row in rows:
+        if (row.number, row.task) == (number, task):
+            return row
+    for row in rows:
+        if task is not None and row.task == task:
+            return row
+    for row in rows:
+        if number is not None and row.number == number:
+            return row
+    return None
+
+
 def record(
     session: Session,
     postmortem_id: str,
@@ -35,7 +49,7 @@ def record(
     now: dt.datetime,
 ) -> None:
     """Compare the stored items (before they are replaced) with `new_items`: an item is
-    the same when its task is (its number when it has no task)."""
+    the one with the same number and task, else the same task, else the same number."""
     old = session.execute(
         sa.select(ActionItemRow.number, ActionItemRow.task, ActionItemRow.status)
         .where(ActionItemRow.postmortem_id == postmortem_id)
@@ -44,14 +58,7 @@ def record(
     unmatched = list(old)
     changes = []
     for item in new_items:
-        match = next(
-            (
-                row
-                for row in unmatched
-                if (row.task == item["task"] if item["task"] else row.number == item["number"])
-            ),
-            None,
-        )
+        match = _same_item(unmatched, item["number"], item["task"])
         if match is None:
             continue
         unmatched.remove(match)
@@ -71,11 +78,13 @@ def record(
         session.execute(sa.insert(_CHANGES), changes)
 
 
-def latest(
-    session: Reader, postmortem_ids: list[str]
-) -> dict[tuple[str, str | None], StatusChange]:
-    """The last status change of each item (by postmortem and task) of these postmortems."""
-    found: dict[tuple[str, str | None], StatusChange] = {}
+ItemKey = tuple[str, int | None, str | None]
+"""An action item: its postmortem, number and task."""
+
+
+def latest(session: Reader, postmortem_ids: list[str]) -> dict[ItemKey, StatusChange]:
+    """The last status change of each item of these postmortems."""
+    found: dict[ItemKey, StatusChange] = {}
     if not postmortem_ids:
         return found
     rows = session.execute(
@@ -84,7 +93,7 @@ def latest(
         .order_by(_CHANGES.c.changed_at, _CHANGES.c.id)
     ).all()
     for row in rows:
-        found[(row.postmortem_id, row.task)] = StatusChange(
+        found[(row.postmortem_id, row.number, row.task)] = StatusChange(
             postmortem_id=row.postmortem_id,
             number=row.number,
             task=row.task,

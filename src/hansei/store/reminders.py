@@ -5,21 +5,30 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from hansei.store.tables import ReminderSentRow
+from hansei.store.tables import ReminderSentRow, table_of
+
+_SENT = table_of(ReminderSentRow)
 
 
-def already_sent(session: Session, *, owner: str, day: dt.date, digest: str) -> bool:
-    found = session.execute(
-        sa.select(ReminderSentRow.id).where(
-            ReminderSentRow.owner == owner,
-            ReminderSentRow.sent_on == day,
-            ReminderSentRow.digest == digest,
+def claim(session: Session, *, owner: str, day: dt.date, digest: str, now: dt.datetime) -> bool:
+    """Take the reminder for posting; False when it is taken already (by an earlier run
+    today, or by a run going on at the same time): the unique key decides."""
+    values = {"owner": owner, "sent_on": day, "digest": digest, "sent_at": now}
+    statement: sa.Insert
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(_SENT).values(values).on_conflict_do_nothing()
+    else:
+        statement = sqlite.insert(_SENT).values(values).on_conflict_do_nothing()
+    return session.execute(statement.returning(_SENT.c.id)).first() is not None
+
+
+def release(session: Session, *, owner: str, day: dt.date, digest: str) -> None:
+    """Give a claim back: its post failed, and the next run tries again."""
+    session.execute(
+        sa.delete(_SENT).where(
+            _SENT.c.owner == owner, _SENT.c.sent_on == day, _SENT.c.digest == digest
         )
-    ).first()
-    return found is not None
-
-
-def mark_sent(session: Session, *, owner: str, day: dt.date, digest: str, now: dt.datetime) -> None:
-    session.add(ReminderSentRow(owner=owner, sent_on=day, digest=digest, sent_at=now))
+    )
