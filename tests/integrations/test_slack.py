@@ -46,3 +46,8 @@ def test_a_refused_post_is_a_delivery_error() -> None:
             slack.post(server.url, {"text": "x"})
     with pytest.raises(slack.DeliveryError, match="Slack webhook"):
         slack.post("http://127.0.0.1:9/unreachable", {"text": "x"})
+
+
+def test_the_fallback_text_is_escaped_too() -> None:
+    message = slack.message("t", "for <!channel> & co", [])
+    assert message["text"] == "for &lt;!channel&gt; &amp; co"

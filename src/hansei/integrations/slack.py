@@ -60,7 +60,8 @@ def message(title: str, summary: str, sections: list[tuple[str, list[Line]]]) ->
         left_out = sum(text.count("\n• ") + text.startswith("• ") for text in texts[room:])
         texts = [*texts[:room], f"…and {left_out} more"]
     blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in texts]
-    return {"text": summary, "blocks": blocks}
+    # The fallback text is mrkdwn too: a typed "<!channel>" must not notify anyone.
+    return {"text": escape(summary), "blocks": blocks}
 
 
 def post(webhook_url: str, payload: dict[str, Any], *, client: httpx.Client | None = None) -> None:
