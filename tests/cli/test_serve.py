@@ -15,7 +15,7 @@ from hansei.services import demo, saving
 from hansei.services.searching import ActionFilters, find_action_items
 from hansei.store import open_database
 from tests.factories import postmortem
-from tests.web.site import hidden_field, serving_process
+from tests.web.site import log_in, serving_process
 
 HANSEI = str(Path(sys.executable).parent / "hansei")
 
@@ -34,16 +34,7 @@ def test_serve_demo_starts_from_nothing_and_lets_the_demo_login_in(tmp_path: Pat
         assert f"serving {base}/" in printed
         assert f"demo login: {demo.DEMO_USER} / {demo.DEMO_PASSWORD}" in printed
         with httpx.Client(base_url=base) as browser:
-            login = browser.get("/login")
-            signed = browser.post(
-                "/login",
-                data={
-                    "name": demo.DEMO_USER,
-                    "password": demo.DEMO_PASSWORD,
-                    "login_csrf": hidden_field(login.text, "login_csrf"),
-                    "next": "/",
-                },
-            )
+            signed = log_in(browser, demo.DEMO_USER, demo.DEMO_PASSWORD)
             assert signed.status_code == 303
             listed = browser.get("/")
             assert f"{demo.DEMO_POSTMORTEMS} 件" in listed.text

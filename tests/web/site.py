@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import socket
 import subprocess
@@ -45,27 +46,24 @@ class Site:
 
     def api(self, role: Role | None) -> httpx.Client:
         """A script's client: the role's API token (None: no credentials at all)."""
-        headers = {} if role is None else {"Authorization": f"Bearer {self.tokens[role]}"}
+        return self.script(None if role is None else self.tokens[role])
+
+    def script(self, token: str | None) -> httpx.Client:
+        """A client that sends `token` as `Authorization: Bearer` (None: nothing)."""
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
 
     def browser(self, role: Role) -> SignedInBrowser:
+        """A client signed in as the role's user through the login form."""
+        return self.signed_in(user_name(role), PASSWORDS[role])
+
+    def signed_in(self, name: str, password: str) -> SignedInBrowser:
         """A client that signs in through the login form, as a browser does."""
         client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
         self.opened.append(client)
-        page = client.get("/login")
-        token = hidden_field(page.text, "login_csrf")
-        signed = client.post(
-            "/login",
-            data={
-                "name": user_name(role),
-                "password": PASSWORDS[role],
-                "login_csrf": token,
-                "next": "/",
-            },
-        )
+        signed = log_in(client, name, password)
         assert signed.status_code == 303, signed.text
-        csrf = hidden_field(client.get("/account").text, "csrf_token")
-        return SignedInBrowser(client, csrf)
+        return SignedInBrowser(client, hidden_field(client.get("/account").text, "csrf_token"))
 
 
 @dataclass
@@ -88,10 +86,27 @@ class SignedInBrowser:
         return self.client.post(path, data=fields)
 
 
-def hidden_field(html: str, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+def hidden_field(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
     assert found, f"no hidden {name} field in the page"
-    return found.group(1)
+    return html.unescape(found.group(1))
+
+
+def log_in(
+    client: httpx.Client, name: str, password: str, *, next_path: str = "/"
+) -> httpx.Response:
+    """Fill in and send the login form, as a person does."""
+    form = client.get("/login", params={"next": next_path})
+    assert form.status_code == 200
+    return client.post(
+        "/login",
+        data={
+            "name": name,
+            "password": password,
+            "login_csrf": hidden_field(form.text, "login_csrf"),
+            "next": hidden_field(form.text, "next"),
+        },
+    )
 
 
 @contextmanager

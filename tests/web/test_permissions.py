@@ -7,10 +7,8 @@ the pages send the browser to the login page. A refused request must change noth
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -458,33 +456,13 @@ def test_page_permissions(
         assert after == before, "reading a page changed the store"
 
 
-@contextmanager
-def _signed_in(site: Site, name: str, password: str) -> Iterator[SignedInBrowser]:
-    with httpx.Client(base_url=site.url, timeout=30, follow_redirects=False) as client:
-        page = client.get("/login")
-        login_csrf = re.search(r'name="login_csrf" value="([^"]*)"', page.text)
-        assert login_csrf, page.text
-        signed = client.post(
-            "/login",
-            data={"name": name, "password": password, "login_csrf": login_csrf.group(1)},
-        )
-        assert signed.status_code == 303, signed.text
-        csrf = re.search(r'name="csrf_token" value="([^"]*)"', client.get("/account").text)
-        assert csrf
-        yield SignedInBrowser(client, csrf.group(1))
-
-
 def test_a_role_change_applies_to_the_next_request_of_tokens_and_sessions(site: Site) -> None:
     name, password = f"promoted-{uuid.uuid4().hex[:8]}", "promoted-password"
     accounts.add_user(site.database, name, role=Role.viewer, password=password)
     _, token = accounts.create_token(site.database, name, label="before the change")
     new = {"postmortem": {"title": "Written after a promotion"}}
-    with (
-        _signed_in(site, name, password) as browser,
-        httpx.Client(
-            base_url=site.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        ) as api,
-    ):
+    browser = site.signed_in(name, password)
+    with site.script(token) as api:
         assert api.post("/api/v1/postmortems", json=new).status_code == 403
         assert browser.get("/postmortems/new").status_code == 403
 
@@ -525,8 +503,8 @@ def test_an_admin_adds_a_user_who_can_then_sign_in_with_that_role(site: Site) ->
         short = admin.post("/api/v1/users", json={"name": f"{name}-2", "password": "short"})
         assert short.status_code == 400
         assert f"{name}-2" not in {user["name"] for user in admin.get("/api/v1/users").json()}
-    with _signed_in(site, name, "reviewer-pw-1") as browser:
-        assert "(reviewer)" in browser.get("/account").text
+    browser = site.signed_in(name, "reviewer-pw-1")
+    assert "(reviewer)" in browser.get("/account").text
 
 
 def test_an_admin_revokes_a_token_only_under_its_owners_name(given: Given) -> None:

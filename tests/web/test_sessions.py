@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import uuid
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from hansei.web.i18n import words
 from hansei.web.pages.session import LOGIN_CSRF_COOKIE
 from tests.conftest import EXAMPLES
 from tests.factories import as_draft
-from tests.web.site import Site
+from tests.web.site import Site, hidden_field, log_in
 
 WALK = EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md"
 ENGLISH = words("en")
@@ -51,29 +50,6 @@ def fresh_address() -> str:
     return f"10.{a}.{b}.{c}"
 
 
-def hidden(page: str, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]*)"', page)
-    assert found, f"no hidden {name} field in the page"
-    return html.unescape(found.group(1))
-
-
-def log_in(
-    client: httpx.Client, name: str, password: str, *, next_path: str = "/"
-) -> httpx.Response:
-    """Fill in and send the login form, as a person does."""
-    form = client.get("/login", params={"next": next_path})
-    assert form.status_code == 200
-    return client.post(
-        "/login",
-        data={
-            "name": name,
-            "password": password,
-            "login_csrf": hidden(form.text, "login_csrf"),
-            "next": hidden(form.text, "next"),
-        },
-    )
-
-
 def new_user(site: Site, role: Role = Role.author) -> tuple[str, str]:
     """A user of the test's own, so that its sign-ins do not disturb other tests."""
     name = f"user-{uuid.uuid4().hex[:10]}"
@@ -97,7 +73,7 @@ def set_cookie(response: httpx.Response, name: str) -> dict[str, str]:
 
 
 def signed_in_csrf(client: httpx.Client) -> str:
-    return hidden(client.get("/account").text, "csrf_token")
+    return hidden_field(client.get("/account").text, "csrf_token")
 
 
 def new_postmortem(site: Site) -> str:
@@ -277,7 +253,7 @@ def test_the_cookies_are_secure_when_a_proxy_says_the_request_came_over_https(
             data={
                 "name": name,
                 "password": password,
-                "login_csrf": hidden(form.text, "login_csrf"),
+                "login_csrf": hidden_field(form.text, "login_csrf"),
                 "next": "/",
             },
             headers={**https, "Cookie": f"{LOGIN_CSRF_COOKIE}={login_cookie['value']}"},
@@ -396,9 +372,7 @@ def test_a_browser_calling_the_api_needs_the_csrf_header_for_changes(
 def test_an_api_call_with_a_bearer_token_needs_no_csrf(site: Site) -> None:
     name, _ = new_user(site, Role.author)
     _, token = accounts.create_token(site.database, name, label="script")
-    with httpx.Client(
-        base_url=site.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    ) as script:
+    with site.script(token) as script:
         created = script.post("/api/v1/postmortems", json={"postmortem": {"title": "By a script"}})
         assert created.status_code == 201, created.text
         postmortem_id = created.json()["id"]
@@ -410,7 +384,7 @@ def test_the_login_form_needs_its_own_csrf_cookie_and_field(site: Site) -> None:
     name, password = new_user(site)
     with browser(site) as client:
         form = client.get("/login")
-        token = hidden(form.text, "login_csrf")
+        token = hidden_field(form.text, "login_csrf")
         fields = {"name": name, "password": password, "next": "/"}
 
         missing_field = client.post("/login", data=fields)
@@ -484,10 +458,6 @@ def test_many_failures_from_one_client_lock_that_client_out(site: Site) -> None:
 # API tokens ---------------------------------------------------------------------------
 
 
-def _script(site: Site, token: str) -> httpx.Client:
-    return httpx.Client(base_url=site.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-
-
 def test_a_token_is_shown_once_and_stored_only_as_its_sha256(site: Site) -> None:
     name, password = new_user(site)
     with browser(site) as client:
@@ -501,7 +471,7 @@ def test_a_token_is_shown_once_and_stored_only_as_its_sha256(site: Site) -> None
         body = created.json()
         secret = body["token"]
         assert body["label"] == "ci export"
-        with _script(site, secret) as script:
+        with site.script(secret) as script:
             assert script.get("/api/v1/me").json()["name"] == name
             listed = script.get("/api/v1/tokens")
         assert listed.status_code == 200
@@ -519,7 +489,7 @@ def test_a_token_cannot_make_a_token_nor_a_session_without_the_password(site: Si
     name, password = new_user(site)
     _, leaked = accounts.create_token(site.database, name, label="leaked")
     before = tokens_of(site, name)
-    with _script(site, leaked) as script:
+    with site.script(leaked) as script:
         minted = script.post("/api/v1/tokens", json={"label": "mine now", "password": password})
     assert minted.status_code == 403
     with browser(site) as client:
@@ -559,7 +529,7 @@ def test_the_account_page_shows_a_new_token_once(site: Site) -> None:
         shown = re.search(r'<code id="new-token">([^<]+)</code>', made.text)
         assert shown, made.text
         secret = shown.group(1)
-        with _script(site, secret) as script:
+        with site.script(secret) as script:
             assert script.get("/api/v1/me").json()["name"] == name
         again = client.get("/account")
         assert "from the page" in again.text
@@ -571,14 +541,14 @@ def test_a_token_revoked_through_the_api_is_refused_on_the_next_request(site: Si
     _, keeper = accounts.create_token(site.database, name, label="keeper")
     _, doomed = accounts.create_token(site.database, name, label="doomed")
     doomed_id = next(t.id for t in accounts.list_tokens(site.database, name) if t.label == "doomed")
-    with _script(site, doomed) as script:
+    with site.script(doomed) as script:
         assert script.get("/api/v1/me").status_code == 200
         assert script.delete(f"/api/v1/tokens/{doomed_id}").status_code == 204
         refused = script.get("/api/v1/me")
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"] == "Bearer"
         assert script.get("/api/v1/postmortems").status_code == 401
-    with _script(site, keeper) as script:
+    with site.script(keeper) as script:
         assert script.get("/api/v1/me").status_code == 200
         listed = {item["id"]: item for item in script.get("/api/v1/tokens").json()}
         assert listed[doomed_id]["revoked_at"] is not None
@@ -587,7 +557,7 @@ def test_a_token_revoked_through_the_api_is_refused_on_the_next_request(site: Si
 def test_a_token_revoked_through_the_service_is_refused_on_the_next_request(site: Site) -> None:
     name, _ = new_user(site)
     info, token = accounts.create_token(site.database, name, label="to revoke")
-    with _script(site, token) as script:
+    with site.script(token) as script:
         assert script.get("/api/v1/me").status_code == 200
         accounts.revoke_token(site.database, name, info.id)
         assert script.get("/api/v1/me").status_code == 401
@@ -598,10 +568,10 @@ def test_a_user_cannot_revoke_someone_elses_token(site: Site) -> None:
     other, _ = new_user(site)
     owner_token_info, owner_token = accounts.create_token(site.database, owner, label="mine")
     _, other_token = accounts.create_token(site.database, other, label="theirs")
-    with _script(site, other_token) as script:
+    with site.script(other_token) as script:
         refused = script.delete(f"/api/v1/tokens/{owner_token_info.id}")
         assert refused.status_code == 404
-    with _script(site, owner_token) as script:
+    with site.script(owner_token) as script:
         assert script.get("/api/v1/me").status_code == 200
 
 
@@ -618,14 +588,14 @@ def test_the_account_page_revokes_only_the_users_own_tokens(site: Site) -> None:
         revoked = client.post(f"/account/tokens/{mine.id}/revoke", data={"csrf_token": csrf})
         assert revoked.status_code == 303
         assert revoked.headers["location"] == "/account"
-    with _script(site, their_token) as script:
+    with site.script(their_token) as script:
         assert script.get("/api/v1/me").status_code == 200
-    with _script(site, my_token) as script:
+    with site.script(my_token) as script:
         assert script.get("/api/v1/me").status_code == 401
 
 
 def test_a_made_up_token_is_refused(site: Site) -> None:
-    with _script(site, accounts.TOKEN_PREFIX + "made-up") as script:
+    with site.script(accounts.TOKEN_PREFIX + "made-up") as script:
         refused = script.get("/api/v1/me")
     assert refused.status_code == 401
     assert refused.json()["status"] == 401
@@ -648,13 +618,13 @@ def _log_in_with_next(site: Site, target: str) -> tuple[str, str]:
     name, password = new_user(site)
     with browser(site) as client:
         form = client.get("/login", params={"next": target})
-        offered = hidden(form.text, "next")
+        offered = hidden_field(form.text, "next")
         posted = client.post(
             "/login",
             data={
                 "name": name,
                 "password": password,
-                "login_csrf": hidden(form.text, "login_csrf"),
+                "login_csrf": hidden_field(form.text, "login_csrf"),
                 "next": target,
             },
         )
