@@ -57,8 +57,7 @@ def search(
         # first. With filters the best may be filtered out, so a wider window is
         # tried before all matches are ranked.
         wanted = limit + offset
-        has_filters = any(getattr(filters, name) for name in SearchFilters.__dataclass_fields__)
-        windows = [filtered_window(wanted), None] if has_filters else [wanted]
+        windows = [filtered_window(wanted), None] if filter_keys(filters) else [wanted]
         for window in windows:
             rows = _run(session, terms, filters, limit, offset, window)
             if window is None or len(rows) == limit:

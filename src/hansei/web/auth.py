@@ -72,13 +72,18 @@ def require(permission: Permission) -> Callable[..., Awaitable[SignedIn]]:
     # instead of two is a measurable share of a small API call.
     async def dependency(request: Request) -> SignedIn:
         user = await signed_in(request)
-        if not allows(user.user.role, permission):
-            raise PermissionDeniedError(
-                f"your role ({user.user.role.value}) does not allow this ({permission.value})"
-            )
+        check_permission(user, permission)
         return user
 
     return dependency
+
+
+def check_permission(user: SignedIn, permission: Permission) -> None:
+    """Refuse with PermissionDeniedError unless the user's role allows `permission`."""
+    if not allows(user.user.role, permission):
+        raise PermissionDeniedError(
+            f"your role ({user.user.role.value}) does not allow this ({permission.value})"
+        )
 
 
 def client_address(request: Request) -> str:

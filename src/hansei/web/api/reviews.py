@@ -7,12 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from hansei.errors import PermissionDeniedError
-from hansei.model.access import Permission, allows
+from hansei.model.access import Permission
 from hansei.services import history, reviewing, searching
 from hansei.services.accounts import SignedIn
 from hansei.web.api.schemas import PostmortemSummaryRead, WriteRead
-from hansei.web.auth import require
+from hansei.web.auth import check_permission, require
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
 from hansei.workflow import ReviewAction
@@ -53,11 +52,7 @@ def take_step_as(
     request: Request, user: SignedIn, postmortem_id: str, step: ReviewStepCreate
 ) -> tuple[str, int]:
     """The step taken by `user`; the postmortem's id and the revision it made."""
-    needed = STEP_PERMISSION[step.action]
-    if not allows(user.user.role, needed):
-        raise PermissionDeniedError(
-            f"your role ({user.user.role.value}) does not allow this ({needed.value})"
-        )
+    check_permission(user, STEP_PERMISSION[step.action])
     context = app_context(request)
     resolved = history.resolve(context.database, postmortem_id)
     result = reviewing.take_review_step(
