@@ -213,12 +213,13 @@ def sign_in(database: Database, name: str, password: str, *, client: str) -> tup
             if len(failures) >= limit:
                 reopens = failures[-limit] + FAILURE_WINDOW
                 raise RateLimitedError(max(1, int((reopens - now).total_seconds()) + 1))
+        # Failures older than the window count no more: they go, whatever this attempt is.
+        store.forget_failures_before(session, now - FAILURE_WINDOW)
         row = store.user_by_name(session, name)
         # Checked whether the name exists or not: the time taken must not tell.
         matches = _password_matches(row.password_hash if row else None, password)
         if row is None or not matches:
             store.record_failure(session, user_name=name, client=client, now=now)
-            store.forget_failures_before(session, now - FAILURE_WINDOW)
             failed = True
         else:
             failed = False
@@ -232,7 +233,7 @@ def sign_in(database: Database, name: str, password: str, *, client: str) -> tup
                 now=now,
                 expires_at=now + SESSION_LIFETIME,
             )
-            store.forget_failures(session, user_name=name, before=now - FAILURE_WINDOW)
+            store.forget_failures(session, user_name=name)
             signed_in = SignedIn(_user(row), csrf_token)
     # Raised after the transaction commits, so that the failure is remembered.
     if failed:

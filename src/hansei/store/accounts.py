@@ -140,9 +140,5 @@ def forget_failures_before(session: Session, before: dt.datetime) -> None:
     session.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.at < before))
 
 
-def forget_failures(session: Session, *, user_name: str, before: dt.datetime) -> None:
-    session.execute(
-        sa.delete(LoginFailureRow).where(
-            sa.or_(LoginFailureRow.user_name == user_name[:64], LoginFailureRow.at < before)
-        )
-    )
+def forget_failures(session: Session, *, user_name: str) -> None:
+    session.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.user_name == user_name[:64]))
