@@ -92,3 +92,7 @@ class PermissionDeniedError(HanseiError):
 
 class TransitionError(HanseiError):
     """A review step that the document's state, the user's part or its findings forbid."""
+
+
+class DeliveryError(HanseiError):
+    """A service hansei posts to (Slack, GitHub) did not take what was sent."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hansei.errors import DeliveryError
 from hansei.integrations import slack
 from tests.recording_server import recording_server
 
@@ -42,9 +43,9 @@ def test_more_than_a_message_holds_is_counted() -> None:
 def test_a_refused_post_is_a_delivery_error() -> None:
     with recording_server() as server:
         server.answer = lambda request: (404, "no_service")
-        with pytest.raises(slack.DeliveryError, match="answered 404: no_service"):
+        with pytest.raises(DeliveryError, match="answered 404: no_service"):
             slack.post(server.url, {"text": "x"})
-    with pytest.raises(slack.DeliveryError, match="Slack webhook"):
+    with pytest.raises(DeliveryError, match="Slack webhook"):
         slack.post("http://127.0.0.1:9/unreachable", {"text": "x"})
 
 

@@ -11,13 +11,9 @@ from typing import Any
 
 import httpx
 
-from hansei.errors import HanseiError
+from hansei.errors import DeliveryError
 
 TIMEOUT_SECONDS = 10.0
-
-
-class DeliveryError(HanseiError):
-    """The peer did not take what was sent."""
 
 
 @dataclass(frozen=True)

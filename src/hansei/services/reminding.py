@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hansei.config import Settings
+from hansei.errors import DeliveryError
 from hansei.integrations import slack
 from hansei.model.reviews import person
 from hansei.services.following import FollowUp, follow_ups, team_today
@@ -116,7 +117,7 @@ def send_reminders(
             continue
         try:
             post(webhook_url, slack_message(reminder, settings.base_url, settings.language))
-        except slack.DeliveryError as error:
+        except DeliveryError as error:
             with database.transaction() as session:
                 sent.release(session, owner=owner, day=day, digest=digest)
             report.failed.append((reminder.owner, str(error)))
