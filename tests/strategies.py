@@ -218,6 +218,13 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
                     owner=st.none() | name,
                     due=st.none() | st.dates(date(2020, 1, 1), date(2031, 12, 31)),
                     status=st.none() | st.sampled_from(ActionStatus),
+                    issue_url=st.none()
+                    | st.from_regex(
+                        r"https://github\.com/[a-z]{1,8}/[a-z.-]{1,8}/issues/[1-9][0-9]{0,4}",
+                        fullmatch=True,
+                    )
+                    | st.from_regex(r"https://example\.com/[a-z0-9/]{0,12}", fullmatch=True)
+                    | st.from_regex(r"[A-Z]{2,4}-[1-9][0-9]{0,3}", fullmatch=True),
                 ),
                 max_size=6,
             ).map(lambda items: sorted(items, key=lambda item: list(Horizon).index(item.horizon)))

@@ -441,3 +441,44 @@ def test_small_things_written_by_hand() -> None:
     assert [(i.task, i.status) for i in pm.action_items] == [("Runbook 更新", ActionStatus.done)]
     assert [s.title for s in pm.extra_sections] == ["アクションの振り返り"]
     assert [(d.title, d.url) for d in pm.related_docs] == [("Runbook", "./README.md")]
+
+
+def test_an_issue_column_links_each_item_to_its_tracker() -> None:
+    text = HEAD + (
+        "## アクションアイテム\n\n"
+        "### 即座対応（1週間以内）\n"
+        "| # | タスク | 担当者 | 期限 | ステータス | Issue |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 1 | a | @a | 2025-01-17 | Todo | [acme/api#3](https://github.com/acme/api/issues/3) |\n"
+        "| 2 | b | @a | 2025-01-17 | Todo | https://jira.example/browse/OPS-1 |\n"
+        "| 3 | c | @a | 2025-01-17 | Todo | <https://tracker.example/1> |\n"
+        "| 4 | d | @a | 2025-01-17 | Todo |  |\n"
+        "| 5 | e | @a | 2025-01-17 | Todo | javascript:alert(1) |\n"
+    )
+    result = parse_markdown(text)
+    assert [item.issue_url for item in result.postmortem.action_items] == [
+        "https://github.com/acme/api/issues/3",
+        "https://jira.example/browse/OPS-1",
+        "https://tracker.example/1",
+        None,
+        None,
+    ]
+    refused = [d for d in result.diagnostics if d.field == "action_items[4].issue_url"]
+    assert [(d.code, d.line) for d in refused] == [("invalid-value", 14)]
+    rendered = render_markdown(result.postmortem)
+    assert "| ステータス | イシュー |" in rendered
+    assert "| [acme/api#3](https://github.com/acme/api/issues/3) |" in rendered
+    assert "| <https://jira.example/browse/OPS-1> |" in rendered
+
+
+def test_without_any_issue_the_action_tables_keep_the_templates_columns() -> None:
+    text = HEAD + (
+        "## アクションアイテム\n\n"
+        "### 即座対応（1週間以内）\n"
+        "| # | タスク | 担当者 | 期限 | ステータス |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | a | @a | 2025-01-17 | Todo |\n"
+    )
+    rendered = render_markdown(parse_markdown(text).postmortem)
+    assert "| # | タスク | 担当者 | 期限 | ステータス |\n" in rendered
+    assert "イシュー" not in rendered

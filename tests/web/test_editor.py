@@ -84,6 +84,9 @@ TRICKY = postmortem(
     stated={"ttd_minutes": 25, "availability_pct": 99.5},
     mitigation=[{"title": "-5% of traffic moved away", "details": ["- a dash too"]}],
     related_docs=[{"title": "Runbook | search", "url": "https://example.com/a|b"}],
+    action_items=[
+        {"horizon": "immediate", "task": "guard", "issue_url": "https://github.com/a/b/issues/3"}
+    ],
     appendix={"logs": [{"title": "curl", "lang": "sh", "text": "    $ curl -v x\n  > GET /"}]},
     extra_sections=[{"title": "Notes", "body": "    indented code\n\ntext", "after": "timeline"}],
 )

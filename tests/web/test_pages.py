@@ -108,7 +108,9 @@ def test_action_items_mark_what_is_overdue_and_outside_its_horizon(site: Site) -
             {"horizon": "immediate", "task": "rotate the key", "owner": "@viewer-user",
              "due": "2020-01-12", "status": "todo"},
             {"horizon": "immediate", "task": "write the runbook", "owner": "@someone",
-             "due": "2020-03-01", "status": "done"},
+             "due": "2020-03-01", "status": "done",
+             "issue_url": "https://github.com/acme/ops/issues/12"},
+            {"horizon": "long_term", "task": "tracked in Jira", "issue_url": "OPS-7"},
         ],
     )  # fmt: skip
     saving.create_postmortem(site.database, document, user="t")
@@ -121,6 +123,10 @@ def test_action_items_mark_what_is_overdue_and_outside_its_horizon(site: Site) -
     runbook = everyone[everyone.index("write the runbook") :].split("</tr>")[0]
     assert 'class="badge warning"' in runbook
     assert 'class="badge overdue"' not in runbook
+    assert '<a href="https://github.com/acme/ops/issues/12">acme/ops#12</a>' in runbook
+    jira = everyone[everyone.index("tracked in Jira") :].split("</tr>")[0]
+    assert "OPS-7" in jira
+    assert "<a href" not in jira.split("</td>")[0]
 
 
 def test_the_list_filters_sorts_and_searches(site: Site) -> None:

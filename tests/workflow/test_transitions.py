@@ -111,7 +111,7 @@ def test_allowed_steps_for_other_people(
     assert moved.status != status
 
 
-def test_a_final_document_takes_only_action_item_status_changes() -> None:
+def test_a_final_document_takes_only_action_item_status_and_issue_changes() -> None:
     final = _document(Status.final)
     done = final.model_copy(
         update={
@@ -119,6 +119,10 @@ def test_a_final_document_takes_only_action_item_status_changes() -> None:
         }
     )
     assert changes_allowed_when_final(final, done)
+    tracked = final.action_items[0].model_copy(
+        update={"issue_url": "https://github.com/acme/api/issues/7"}
+    )
+    assert changes_allowed_when_final(final, final.model_copy(update={"action_items": [tracked]}))
     assert not changes_allowed_when_final(final, final.model_copy(update={"title": "other"}))
     more = final.model_copy(update={"action_items": [*final.action_items, *final.action_items]})
     assert not changes_allowed_when_final(final, more)

@@ -71,7 +71,7 @@ _TIMELINE = _TableSpec(
 )
 _ACTIONS = _TableSpec(
     ACTION_COLUMNS,
-    ("number", "task", "owner", "due", "status"),
+    ("number", "task", "owner", "due", "status", "issue"),
     overflow="task",
     content=("task", "owner", "due", "status"),
 )
@@ -246,6 +246,7 @@ def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: 
         "owner": _cell_text(cells.get("owner")),
         "due": None,
         "status": None,
+        "issue_url": _link_target(cells.get("issue")),
     }
     index = len(draft.data.get("action_items", []))
     path = f"action_items[{index}]"
@@ -255,8 +256,20 @@ def _action(draft: Draft, cells: dict[str, str], horizon: Horizon | None, line: 
     except ValueError as error:
         draft.note("unknown-status", line, f"{path}.status", str(error))
     draft.append("action_items", item, line)
-    for name in ("task", "owner", "due", "status", "number"):
+    for name in ("task", "owner", "due", "status", "number", "issue_url"):
         draft.lines[f"{path}.{name}"] = line
+
+
+_LINK = re.compile(r"^\[[^\]]*\]\((?P<url>[^\s()]+)\)$|^<(?P<bracketed>[^<>\s]+)>$")
+
+
+def _link_target(text: str | None) -> str | None:
+    """`[o/r#12](https://…)`, `<https://…>` or a bare URL: the URL."""
+    cell = _cell_text(text)
+    if cell is None:
+        return None
+    link = _LINK.match(cell)
+    return (link["url"] or link["bracketed"]) if link else cell
 
 
 def interpret_actions(draft: Draft) -> None:

@@ -7,6 +7,7 @@ the parser reads back as missing.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -36,6 +37,7 @@ from hansei.model import (
     Postmortem,
     Step,
     Why,
+    issue_label,
 )
 
 _TIME_ROWS = ("occurred", "detected", "response_started", "mitigated", "recovered", "resolved")
@@ -143,6 +145,7 @@ def _context(pm: Postmortem) -> dict[str, Any]:
         "went_well": _marked(pm.went_well, "went_well", item_hole),
         "went_wrong": _marked(pm.went_wrong, "went_wrong", item_hole),
         "learned": _marked(pm.learned, "learned", item_hole),
+        "action_columns": _action_columns(pm, labels),
         "actions": _actions(pm, labels, holes),
         "process": _steps(pm.prevention.process) or f"1. **{item_hole}**",
         "technical": _steps(pm.prevention.technical) or f"1. **{item_hole}**",
@@ -290,10 +293,37 @@ def _links(links: list[Link]) -> str:
     )
 
 
+def _has_issues(pm: Postmortem) -> bool:
+    """The issue column is written only when an item has an issue: the template has none."""
+    return any(item.issue_url for item in pm.action_items)
+
+
+def _action_columns(pm: Postmortem, labels: dict[str, str]) -> str:
+    columns = labels["action_columns"]
+    if not _has_issues(pm):
+        return columns
+    header, rule = columns.split("\n")
+    return f"{header} {labels['issue_column']} |\n{rule}------|"
+
+
+_PLAIN_URL = re.compile(r"^[^\s<>()\[\]|]+$")
+
+
+def _issue_link(url: str | None) -> str:
+    """`[owner/repo#12](url)` for a GitHub issue, the URL as its own text otherwise."""
+    if url is None:
+        return ""
+    if not _PLAIN_URL.match(url):
+        return _cell(url)
+    label = issue_label(url)
+    return f"[{label}]({url})" if label != url else f"<{url}>"
+
+
 def _actions(
     pm: Postmortem, labels: dict[str, str], holes: dict[str, str]
 ) -> list[tuple[str, list[list[str]]]]:
     tables = []
+    issues = _has_issues(pm)
     for horizon in Horizon:
         rows = [
             [
@@ -302,6 +332,7 @@ def _actions(
                 _cell(item.owner),
                 item.due.isoformat() if item.due else "",
                 ACTION_STATUS_WORDS[item.status] if item.status else "",
+                *([_issue_link(item.issue_url)] if issues else []),
             ]
             for item in pm.action_items
             if item.horizon == horizon
@@ -314,6 +345,7 @@ def _actions(
                     holes["author"],
                     "YYYY-MM-DD",
                     "",
+                    *([""] if issues else []),
                 ]
             ]
         tables.append((labels[f"{horizon.value}_section"], rows))

@@ -62,6 +62,7 @@ LABELS: dict[Language, dict[str, str]] = {
         "long_term_section": "長期対応（3ヶ月以内）",
         "action_columns": "| # | タスク | 担当者 | 期限 | ステータス |\n"
         "|---|--------|--------|------|-----------|",
+        "issue_column": "イシュー",
         "prevention_section": "再発防止策",
         "process_section": "プロセス改善",
         "technical_section": "技術的改善",
@@ -140,6 +141,7 @@ LABELS: dict[Language, dict[str, str]] = {
         "long_term_section": "Long-term (within 3 months)",
         "action_columns": "| # | Task | Owner | Due | Status |\n"
         "|---|--------|--------|------|-----------|",
+        "issue_column": "Issue",
         "prevention_section": "Prevention",
         "process_section": "Process Improvements",
         "technical_section": "Technical Improvements",
@@ -435,6 +437,7 @@ ACTION_COLUMNS = _parse_table(
         ("owner", ("担当", "owner", "assignee", "who")),
         ("due", ("期限", "期日", "due", "deadline")),
         ("status", ("ステータス", "状態", "status", "state")),
+        ("issue", ("イシュー", "チケット", "issue", "ticket")),
     )
 )
 

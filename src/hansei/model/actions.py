@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from hansei.model.enums import HORIZON_DAYS, ActionStatus, Horizon
+from hansei.model.links import OptionalUrl
 from hansei.model.text import OptionalLine
 
 
@@ -19,6 +20,8 @@ class ActionItem(BaseModel):
     owner: OptionalLine = None
     due: date | None = None
     status: ActionStatus | None = None
+    issue_url: OptionalUrl = None
+    """The tracker issue that follows this item up (written by `hansei actions export`)."""
 
 
 def due_in_horizon(horizon: Horizon, due: date, detected_on: date) -> bool:

@@ -19,14 +19,27 @@ def is_unsafe_url(url: str) -> bool:
     return bool(_UNSAFE_SCHEME.match(_IGNORED_BY_BROWSERS.sub("", url)))
 
 
+_GITHUB_ISSUE = re.compile(r"^https?://[^/]+/([^/]+/[^/]+)/issues/(\d+)$")
+
+
+def issue_label(url: str) -> str:
+    """`owner/repo#12` for a GitHub (or GitHub Enterprise) issue, else the URL itself."""
+    github = _GITHUB_ISSUE.match(url)
+    return f"{github[1]}#{github[2]}" if github else url
+
+
 def _safe_url(url: str | None) -> str | None:
     if url is not None and is_unsafe_url(url):
         raise ValueError("a link may not use javascript:, vbscript: or data:")
     return url
 
 
+OptionalUrl = Annotated[OptionalLine, AfterValidator(_safe_url)]
+"""A link target, or None; never one that runs code when clicked."""
+
+
 class Link(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Line
-    url: Annotated[OptionalLine, AfterValidator(_safe_url)] = None
+    url: OptionalUrl = None

@@ -96,6 +96,7 @@ def child_rows(postmortem: Postmortem) -> dict[str, list[dict[str, Any]]]:
                 "owner": item.owner,
                 "due": item.due,
                 "status": item.status.value if item.status else None,
+                "issue_url": item.issue_url,
             }
             for position, item in enumerate(postmortem.action_items)
         ],

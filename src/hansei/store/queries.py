@@ -38,6 +38,7 @@ class ActionItemRecord:
     owner: str | None
     due: dt.date | None
     status: str | None
+    issue_url: str | None
 
 
 def action_items(
@@ -55,6 +56,7 @@ def action_items(
         ActionItemRow.owner,
         ActionItemRow.due,
         ActionItemRow.status,
+        ActionItemRow.issue_url,
     ).join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
     if filters.owner:
         statement = statement.where(ActionItemRow.owner.in_(owner_spellings(filters.owner)))

@@ -132,6 +132,7 @@ class ActionItemRow(Base):
     owner: Mapped[str | None] = mapped_column(sa.Text)
     due: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
     status: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    issue_url: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class ReviewRow(Base):

@@ -17,6 +17,7 @@ def action_read(follow_up: FollowUp) -> ActionItemRead:
         owner=item.owner,
         due=item.due,
         status=item.status,
+        issue_url=item.issue_url,
         overdue=follow_up.overdue,
         outside_horizon=follow_up.outside_horizon,
         status_changed_by=change.changed_by if change else None,

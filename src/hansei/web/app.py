@@ -14,6 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hansei.config import Settings, load_settings
+from hansei.model import issue_label
 from hansei.services.accounts import SignedIn
 from hansei.services.connection import Database, open_database
 from hansei.web import api, pages
@@ -104,6 +105,7 @@ def _templates(settings: Settings) -> Jinja2Templates:
     templates.env.lstrip_blocks = True
     templates.env.filters["local"] = local_time(settings.timezone)
     templates.env.filters["duration"] = duration
+    templates.env.filters["issue_label"] = issue_label
     return templates
 
 

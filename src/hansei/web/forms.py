@@ -25,7 +25,7 @@ _CHOICE_COLUMNS = frozenset({"horizon", "status", "level", "after", "lang"})
 ROWS: dict[str, tuple[str, ...]] = {
     "timeline": ("at", "event", "actor", "action"),
     "why": ("question", "answer"),
-    "action": ("number", "horizon", "task", "owner", "due", "status"),
+    "action": ("number", "horizon", "task", "owner", "due", "status", "issue_url"),
     "log": ("title", "lang", "text"),
     "extra": ("title", "body", "level", "after"),
     "related": ("title", "url"),
@@ -399,6 +399,7 @@ def values_from_postmortem(pm: Postmortem) -> EditorValues:
                 "owner": _text(item.owner),
                 "due": item.due.isoformat() if item.due else "",
                 "status": item.status.value if item.status else "",
+                "issue_url": _text(item.issue_url),
             }
             for item in pm.action_items
         ],

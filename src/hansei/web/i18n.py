@@ -87,6 +87,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "owner": ("担当者", "Owner"),
     "due": ("期限", "Due"),
     "task": ("タスク", "Task"),
+    "issue": ("イシュー", "Issue"),
     "postmortem": ("ポストモーテム", "Postmortem"),
     # As the template names them (markdown/vocabulary.py).
     "immediate": ("即座対応（1週間以内）", "Immediate (within 1 week)"),
@@ -194,6 +195,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "en": ("英語", "English"),
     "save_kind": ("保存", "save"),
     "import_kind": ("取り込み", "import"),
+    "issue_kind": ("イシュー作成", "issue"),
     "restore_kind": ("復元", "restore"),
     "conflict_kind": ("競合", "conflict"),
     "reviews_by_steps": (

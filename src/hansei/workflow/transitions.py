@@ -114,11 +114,12 @@ def take_step(postmortem: Postmortem, step: Step) -> Postmortem:
 
 
 def changes_allowed_when_final(stored: Postmortem, changed: Postmortem) -> bool:
-    """Whether `changed` differs from a Final `stored` only in action items' status."""
+    """Whether `changed` differs from a Final `stored` only in action items' status and
+    issue links: the follow-up goes on after the document is agreed."""
     if len(stored.action_items) != len(changed.action_items):
         return False
     with_old_status = [
-        item.model_copy(update={"status": old.status})
+        item.model_copy(update={"status": old.status, "issue_url": old.issue_url})
         for item, old in zip(changed.action_items, stored.action_items, strict=True)
     ]
     return changed.model_copy(update={"action_items": with_old_status}) == stored
@@ -142,5 +143,6 @@ def check_edit(stored: Postmortem, changed: Postmortem) -> None:
         )
     if stored.status == Status.final and not changes_allowed_when_final(stored, changed):
         raise TransitionError(
-            "a Final postmortem is read-only but for its action items' status: reopen it first"
+            "a Final postmortem is read-only but for its action items' status and issue links: "
+            "reopen it first"
         )

@@ -123,6 +123,9 @@ class ActionItemRead(BaseModel):
     owner: str | None
     due: dt.date | None
     status: str | None
+    issue_url: str | None = Field(
+        default=None, description="the tracker issue that follows the item up"
+    )
     overdue: bool
     outside_horizon: bool
     status_changed_by: str | None = None
