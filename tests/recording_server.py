@@ -22,8 +22,8 @@ class Received:
         return json.loads(self.body)
 
 
-Answer = tuple[int, dict[str, Any] | str]
-"""A status and a JSON body (or plain text)."""
+Answer = tuple[int, dict[str, Any] | str] | tuple[int, dict[str, Any] | str, dict[str, str]]
+"""A status and a JSON body (or plain text), and headers to send besides."""
 
 
 @dataclass
@@ -47,11 +47,13 @@ def recording_server() -> Iterator[RecordingServer]:
                 body=self.rfile.read(length),
             )
             recorder.received.append(request)
-            status, body = recorder.answer(request)
+            status, body, *extra = recorder.answer(request)
             data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
             self.send_response(status)
             kind = "text/plain" if isinstance(body, str) else "application/json"
             self.send_header("Content-Type", kind)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

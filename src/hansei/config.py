@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     field_validator,
 )
@@ -64,6 +65,16 @@ class Settings(BaseModel):
     slack_webhook_url: str | None = Field(
         default=None,
         description="Slack incoming webhook for `hansei remind` (unset: it prints instead).",
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com",
+        description="GitHub's REST API for `hansei actions export` "
+        "(GitHub Enterprise Server: https://HOST/api/v3).",
+    )
+    github_token: SecretStr | None = Field(
+        default=None,
+        description="Token that may create issues, for `hansei actions export` "
+        "(default: GITHUB_TOKEN).",
     )
     review_needs_clean_lint: bool = Field(
         default=True,

@@ -209,6 +209,24 @@ class ReminderSentRow(Base):
     sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class IssueExportRow(Base):
+    """An issue opened for an action item: claimed before it is created, so that two runs
+    never both create it, and kept with its URL once the tracker answered."""
+
+    __tablename__ = "issue_exports"
+    __table_args__ = (sa.UniqueConstraint("postmortem_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[str] = mapped_column(
+        sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE")
+    )
+    item_key: Mapped[str] = mapped_column(sa.String(64))
+    repository: Mapped[str] = mapped_column(sa.Text)
+    claimed_by: Mapped[str] = mapped_column(sa.Text)
+    claimed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    issue_url: Mapped[str | None] = mapped_column(sa.Text)
+
+
 class UserRow(Base):
     __tablename__ = "users"
 

@@ -1,0 +1,98 @@
+"""`hansei actions export --github`: issues opened through a stand-in for GitHub's API on
+127.0.0.1, their URLs written into the items, and never opened twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hansei.cli.app import app
+from tests.conftest import EXAMPLES
+from tests.github_server import TOKEN, github_server
+
+NO_TOKENS: dict[str, str | None] = {"HANSEI_GITHUB_TOKEN": None, "GITHUB_TOKEN": None}
+
+
+def _imported(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'hansei.db'}"
+    result = CliRunner().invoke(app, ["import", str(EXAMPLES), "--db", url])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def _actions(url: str, owner: str) -> list[dict[str, str | None]]:
+    result = CliRunner().invoke(app, ["actions", "--owner", owner, "--format", "json", "--db", url])
+    assert result.exit_code == 0, result.output
+    found: list[dict[str, str | None]] = json.loads(result.stdout)
+    return found
+
+
+def test_export_opens_an_issue_per_open_item_and_writes_it_back_once(tmp_path: Path) -> None:
+    url = _imported(tmp_path)
+    open_items = [item for item in _actions(url, "mito") if item["status"] != "done"]
+    assert len(open_items) == 2
+    export = ["actions", "export", "--github", "acme/walk-api", "--owner", "@mito", "--db", url]
+    runner = CliRunner()
+    with github_server(prefix="/api/v3") as github:
+        env = {
+            **NO_TOKENS,
+            "HANSEI_GITHUB_TOKEN": TOKEN,
+            "HANSEI_GITHUB_API_URL": github.api_url,
+            "HANSEI_BASE_URL": "https://hansei.example",
+        }
+        dry = runner.invoke(app, [*export, "--dry-run"], env=env)
+        assert github.received == []
+        first = runner.invoke(app, [*export, "--label", "postmortem", "--user", "sre"], env=env)
+        second = runner.invoke(app, export, env=env)
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.count("would open: ") == 2
+    assert dry.stdout.endswith("2 issues would be opened in acme/walk-api\n")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("opened https://github.example/acme/walk-api/issues/1  ")
+    assert first.stdout.endswith("2 issues opened in acme/walk-api, 0 linked from earlier runs\n")
+    assert [opened["title"] for opened in github.opened] == [item["task"] for item in open_items]
+    assert all(opened["labels"] == ["postmortem"] for opened in github.opened)
+    assert "https://hansei.example/postmortems/" in str(github.opened[0]["body"])
+    assert second.exit_code == 0, second.output
+    assert second.stdout == "0 issues opened in acme/walk-api, 0 linked from earlier runs\n"
+    assert len(github.received) == 2
+    linked = [item for item in _actions(url, "mito") if item["issue_url"]]
+    assert [item["issue_url"] for item in linked] == [
+        "https://github.example/acme/walk-api/issues/1",
+        "https://github.example/acme/walk-api/issues/2",
+    ]
+    shown = runner.invoke(app, ["show", str(linked[0]["postmortem"]), "--db", url])
+    assert "| [acme/walk-api#1](https://github.example/acme/walk-api/issues/1) |" in shown.stdout
+    revisions = runner.invoke(app, ["history", str(linked[0]["postmortem"]), "--db", url])
+    assert revisions.stdout.count("issue") >= 2
+    assert "sre" in revisions.stdout
+
+
+def test_export_needs_a_token_a_repository_and_stops_when_github_refuses(
+    tmp_path: Path,
+) -> None:
+    url = _imported(tmp_path)
+    runner = CliRunner()
+    export = ["actions", "export", "--owner", "mito", "--db", url]
+    with github_server() as github:
+        env: dict[str, str | None] = {**NO_TOKENS, "HANSEI_GITHUB_API_URL": github.api_url}
+        no_token = runner.invoke(app, [*export, "--github", "acme/api"], env=env)
+        bad_repository = runner.invoke(app, [*export, "--github", "acme"], env=env)
+        refused = runner.invoke(
+            app, [*export, "--github", "acme/api"], env={**env, "GITHUB_TOKEN": "expired"}
+        )
+        from_github_token = runner.invoke(
+            app,
+            [*export, "--github", "acme/api", "--limit", "1"],
+            env={**env, "GITHUB_TOKEN": TOKEN},
+        )
+    assert no_token.exit_code == 2
+    assert "no GitHub token: set HANSEI_GITHUB_TOKEN or GITHUB_TOKEN" in no_token.stderr
+    assert bad_repository.exit_code == 2
+    assert "write the repository as OWNER/REPO" in bad_repository.stderr
+    assert refused.exit_code == 1
+    assert "stopped, 2 items left: GitHub refused the token (401 Bad credentials)" in refused.stderr
+    assert from_github_token.exit_code == 0, from_github_token.output
+    assert len(github.opened) == 1
