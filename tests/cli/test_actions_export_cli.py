@@ -63,6 +63,8 @@ def test_export_opens_an_issue_per_open_item_and_writes_it_back_once(tmp_path: P
         "https://github.example/acme/walk-api/issues/1",
         "https://github.example/acme/walk-api/issues/2",
     ]
+    table = runner.invoke(app, ["actions", "--owner", "mito", "--db", url], env={"COLUMNS": "200"})
+    assert "(acme/walk-api#1)" in table.stdout
     shown = runner.invoke(app, ["show", str(linked[0]["postmortem"]), "--db", url])
     assert "| [acme/walk-api#1](https://github.example/acme/walk-api/issues/1) |" in shown.stdout
     revisions = runner.invoke(app, ["history", str(linked[0]["postmortem"]), "--db", url])

@@ -16,7 +16,7 @@ from hansei.cli.output import dump_json, error_console, fail, stdout_console
 from hansei.cli.settings import command_settings
 from hansei.errors import UsageError
 from hansei.integrations.github import GitHubIssues, checked_repository
-from hansei.model import ActionStatus, Horizon
+from hansei.model import ActionStatus, Horizon, issue_label
 from hansei.services import issue_export
 from hansei.services.following import FollowUp, follow_ups, team_today
 from hansei.services.searching import ActionFilters, ActionItemRecord
@@ -103,7 +103,8 @@ def actions_command(
                 (row["due"] or "-") + marks,
                 row["status"] or "",
                 row["owner"] or "",
-                row["task"] or "",
+                (row["task"] or "")
+                + (f"  ({issue_label(row['issue_url'])})" if row["issue_url"] else ""),
                 f"{row['postmortem'][:8]} {row['title'] or ''}",
             )
         stdout_console().print(table)
