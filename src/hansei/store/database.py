@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -60,6 +61,14 @@ class Database:
 
 Reader = Session | sa.Connection
 """What a read query runs on: an ORM session or a plain connection."""
+
+
+def insert_or_ignore(session: Session, table: sa.Table, values: dict[str, Any]) -> sa.Insert:
+    """An INSERT that does nothing when a unique key already holds the row: of two writers
+    at once, the database lets exactly one in."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).values(values).on_conflict_do_nothing()
+    return sqlite.insert(table).values(values).on_conflict_do_nothing()
 
 
 def create_engine(url: str, **options: Any) -> sa.Engine:

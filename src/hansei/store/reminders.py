@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hansei.store.database import insert_or_ignore
 from hansei.store.tables import ReminderSentRow, table_of
 
 _SENT = table_of(ReminderSentRow)
@@ -17,11 +17,7 @@ def claim(session: Session, *, owner: str, day: dt.date, digest: str, now: dt.da
     """Take the reminder for posting; False when it is taken already (by an earlier run
     today, or by a run going on at the same time): the unique key decides."""
     values = {"owner": owner, "sent_on": day, "digest": digest, "sent_at": now}
-    statement: sa.Insert
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(_SENT).values(values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(_SENT).values(values).on_conflict_do_nothing()
+    statement = insert_or_ignore(session, _SENT, values)
     return session.execute(statement.returning(_SENT.c.id)).first() is not None
 
 
