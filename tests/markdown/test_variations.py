@@ -453,7 +453,10 @@ def test_an_issue_column_links_each_item_to_its_tracker() -> None:
         "| 2 | b | @a | 2025-01-17 | Todo | https://jira.example/browse/OPS-1 |\n"
         "| 3 | c | @a | 2025-01-17 | Todo | <https://tracker.example/1> |\n"
         "| 4 | d | @a | 2025-01-17 | Todo |  |\n"
-        "| 5 | e | @a | 2025-01-17 | Todo | javascript:alert(1) |\n"
+        "| 5 | e | @a | 2025-01-17 | Todo | OPS-12 |\n"
+        "| 6 | f | @a | 2025-01-17 | Todo | javascript:alert(1) |\n"
+        "| 7 | g | @a | 2025-01-17 | Todo | see the board |\n"
+        "| 8 | h | @a | 2025-01-17 | Todo | [x](javascript:alert(1)) |\n"
     )
     result = parse_markdown(text)
     assert [item.issue_url for item in result.postmortem.action_items] == [
@@ -461,14 +464,22 @@ def test_an_issue_column_links_each_item_to_its_tracker() -> None:
         "https://jira.example/browse/OPS-1",
         "https://tracker.example/1",
         None,
+        "OPS-12",
+        None,
+        None,
         None,
     ]
-    refused = [d for d in result.diagnostics if d.field == "action_items[4].issue_url"]
-    assert [(d.code, d.line) for d in refused] == [("invalid-value", 14)]
+    refused = [(d.code, d.line, d.field) for d in result.diagnostics if "issue_url" in d.field]
+    assert refused == [
+        ("invalid-value", 15, "action_items[5].issue_url"),
+        ("invalid-value", 16, "action_items[6].issue_url"),
+        ("invalid-value", 17, "action_items[7].issue_url"),
+    ]
     rendered = render_markdown(result.postmortem)
     assert "| ステータス | イシュー |" in rendered
     assert "| [acme/api#3](https://github.com/acme/api/issues/3) |" in rendered
     assert "| <https://jira.example/browse/OPS-1> |" in rendered
+    assert "| Todo | OPS-12 |" in rendered.replace("📝 Todo", "Todo")
 
 
 def test_without_any_issue_the_action_tables_keep_the_templates_columns() -> None:

@@ -7,7 +7,6 @@ the parser reads back as missing.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -37,6 +36,7 @@ from hansei.model import (
     Postmortem,
     Step,
     Why,
+    is_absolute_url,
     issue_label,
 )
 
@@ -306,17 +306,15 @@ def _action_columns(pm: Postmortem, labels: dict[str, str]) -> str:
     return f"{header} {labels['issue_column']} |\n{rule}------|"
 
 
-_PLAIN_URL = re.compile(r"^[^\s<>()\[\]|]+$")
-
-
-def _issue_link(url: str | None) -> str:
-    """`[owner/repo#12](url)` for a GitHub issue, the URL as its own text otherwise."""
-    if url is None:
+def _issue_link(reference: str | None) -> str:
+    """`[owner/repo#12](url)` for a GitHub issue, `<url>` for another URL, a ticket key
+    as it is (the model allows no brackets, spaces or bars in either)."""
+    if reference is None:
         return ""
-    if not _PLAIN_URL.match(url):
-        return _cell(url)
-    label = issue_label(url)
-    return f"[{label}]({url})" if label != url else f"<{url}>"
+    if not is_absolute_url(reference):
+        return reference
+    label = issue_label(reference)
+    return f"[{label}]({reference})" if label != reference else f"<{reference}>"
 
 
 def _actions(

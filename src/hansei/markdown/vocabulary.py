@@ -63,6 +63,8 @@ LABELS: dict[Language, dict[str, str]] = {
         "action_columns": "| # | タスク | 担当者 | 期限 | ステータス |\n"
         "|---|--------|--------|------|-----------|",
         "issue_column": "イシュー",
+        "issue_lead": "ポストモーテム [{title}]({link}) のアクションアイテム{number}。",
+        "issue_fields": "対応期間|担当者|期限|ステータス",
         "prevention_section": "再発防止策",
         "process_section": "プロセス改善",
         "technical_section": "技術的改善",
@@ -142,6 +144,8 @@ LABELS: dict[Language, dict[str, str]] = {
         "action_columns": "| # | Task | Owner | Due | Status |\n"
         "|---|--------|--------|------|-----------|",
         "issue_column": "Issue",
+        "issue_lead": "Action item{number} of the postmortem [{title}]({link}).",
+        "issue_fields": "Horizon|Owner|Due|Status",
         "prevention_section": "Prevention",
         "process_section": "Process Improvements",
         "technical_section": "Technical Improvements",

@@ -12,7 +12,7 @@ from hansei.model.enums import (
     Status,
 )
 from hansei.model.impact import BusinessImpact, Impact
-from hansei.model.links import Link, issue_label
+from hansei.model.links import Link, is_absolute_url, issue_label
 from hansei.model.postmortem import DEFAULT_TIMEZONE, Postmortem
 from hansei.model.rca import Rca, Why
 from hansei.model.reviews import Review
@@ -52,5 +52,6 @@ __all__ = [
     "Times",
     "Why",
     "classify_event",
+    "is_absolute_url",
     "issue_label",
 ]

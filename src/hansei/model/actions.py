@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from hansei.model.enums import HORIZON_DAYS, ActionStatus, Horizon
-from hansei.model.links import OptionalUrl
+from hansei.model.links import IssueReference
 from hansei.model.text import OptionalLine
 
 
@@ -20,7 +20,7 @@ class ActionItem(BaseModel):
     owner: OptionalLine = None
     due: date | None = None
     status: ActionStatus | None = None
-    issue_url: OptionalUrl = None
+    issue_url: IssueReference = None
     """The tracker issue that follows this item up (written by `hansei actions export`)."""
 
 

@@ -37,6 +37,24 @@ def _safe_url(url: str | None) -> str | None:
 OptionalUrl = Annotated[OptionalLine, AfterValidator(_safe_url)]
 """A link target, or None; never one that runs code when clicked."""
 
+_ISSUE_REFERENCE = re.compile(r"^[^\s<>\[\]()|`]+$")
+
+
+def _issue_reference(reference: str | None) -> str | None:
+    if reference is not None and not _ISSUE_REFERENCE.match(reference):
+        raise ValueError(
+            "an issue is a URL or a ticket key (`OPS-12`), without spaces, brackets or `|`"
+        )
+    return reference
+
+
+IssueReference = Annotated[OptionalUrl, AfterValidator(_issue_reference)]
+"""Where an item is tracked: an issue's URL, or a ticket key; None when nowhere."""
+
+
+def is_absolute_url(text: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text))
+
 
 class Link(BaseModel):
     model_config = ConfigDict(extra="forbid")
