@@ -1,27 +1,34 @@
-"""A stand-in for GitHub's issue API on 127.0.0.1: it answers a request only when it
-follows https://docs.github.com/en/rest/issues/issues#create-an-issue, as GitHub would
-refuse it otherwise."""
+"""A stand-in for GitHub's issue API on 127.0.0.1. It answers a request only when the
+request follows https://docs.github.com/en/rest/issues/issues (create an issue, list a
+repository's issues), and refuses it otherwise as GitHub would."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from tests.recording_server import Answer, Received, RecordingServer, recording_server
 
 TOKEN = "ghp_test_token"
 _ISSUES_PATH = re.compile(r"^(?P<prefix>(?:/api/v3)?)/repos/(?P<repo>[^/]+/[^/]+)/issues$")
+_LIST_PARAMETERS = {"milestone", "state", "assignee", "creator", "mentioned", "labels", "sort",
+                    "direction", "since", "per_page", "page"}  # fmt: skip
 
 
 @dataclass
 class GitHub:
     server: RecordingServer
     prefix: str
-    opened: list[dict[str, object]] = field(default_factory=list)
+    opened: list[dict[str, Any]] = field(default_factory=list)
     refuse_titles: set[str] = field(default_factory=set)
+    moved: dict[str, str] = field(default_factory=dict)
+    """Renamed repositories: old OWNER/REPO to new."""
     delay_seconds: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -33,9 +40,13 @@ class GitHub:
     def received(self) -> list[Received]:
         return self.server.received
 
+    def writes(self) -> list[Received]:
+        return [request for request in self.received if request.method == "POST"]
+
     def answer(self, request: Received) -> Answer:
-        path = _ISSUES_PATH.match(request.path)
-        if request.method != "POST" or not path or path["prefix"] != self.prefix:
+        url = urlsplit(request.path)
+        path = _ISSUES_PATH.match(url.path)
+        if not path or path["prefix"] != self.prefix or request.method not in ("GET", "POST"):
             return 404, {"message": "Not Found"}
         if request.headers.get("authorization") != f"Bearer {TOKEN}":
             return 401, {"message": "Bad credentials"}
@@ -45,19 +56,57 @@ class GitHub:
             return 400, {"message": "Unsupported API version"}
         if not request.headers.get("user-agent"):
             return 403, {"message": "Request forbidden by administrative rules."}
-        payload = request.json()
+        if path["repo"] in self.moved:
+            new = f"{self.prefix}/repos/{self.moved[path['repo']]}/issues"
+            return (
+                307,
+                {"message": "Moved"},
+                {"Location": new + (f"?{url.query}" if url.query else "")},
+            )
+        if request.method == "GET":
+            return self._list(path["repo"], parse_qs(url.query))
+        return self._create(path["repo"], request.json())
+
+    def _create(self, repo: str, payload: dict[str, Any]) -> Answer:
         title = payload.get("title")
         if not isinstance(title, str) or not title or title in self.refuse_titles:
-            return 422, {"message": "Validation Failed", "errors": [{"field": "title"}]}
+            problem = {"resource": "Issue", "field": "title", "code": "invalid"}
+            return 422, {"message": "Validation Failed", "errors": [problem]}
         if set(payload) - {"title", "body", "labels", "assignees", "milestone"}:
             return 422, {"message": "Validation Failed"}
         if self.delay_seconds:
             threading.Event().wait(self.delay_seconds)
         with self._lock:
             number = len(self.opened) + 1
-            self.opened.append({"repo": path["repo"], **payload})
-        html_url = f"https://github.example/{path['repo']}/issues/{number}"
-        return 201, {"number": number, "html_url": html_url, "title": title}
+            issue = {
+                **payload,
+                "repo": repo,
+                "number": number,
+                "html_url": f"https://github.example/{repo}/issues/{number}",
+                "updated_at": dt.datetime.now(dt.UTC),
+            }
+            self.opened.append(issue)
+        return 201, {"number": number, "html_url": issue["html_url"], "title": title}
+
+    def _list(self, repo: str, query: dict[str, list[str]]) -> Answer:
+        if set(query) - _LIST_PARAMETERS or any(len(values) > 1 for values in query.values()):
+            return 422, {"message": "Validation Failed"}
+        value = {name: values[0] for name, values in query.items()}
+        per_page, page = int(value.get("per_page", "30")), int(value.get("page", "1"))
+        if value.get("state", "open") not in ("open", "closed", "all") or not 1 <= per_page <= 100:
+            return 422, {"message": "Validation Failed"}
+        since = dt.datetime.min.replace(tzinfo=dt.UTC)
+        if "since" in value:
+            if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value["since"]):
+                return 422, {"message": "Validation Failed"}
+            since = dt.datetime.fromisoformat(value["since"])
+        with self._lock:
+            issues = [i for i in self.opened if i["repo"] == repo and i["updated_at"] >= since]
+        issues.reverse()  # sort=created, direction=desc
+        shown = issues[(page - 1) * per_page : page * per_page]
+        return 200, [
+            {"number": i["number"], "html_url": i["html_url"], "body": i.get("body")} for i in shown
+        ]
 
 
 @contextmanager

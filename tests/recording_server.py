@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float
+    """When it arrived (time.monotonic())."""
 
     def json(self) -> Any:
         return json.loads(self.body)
 
 
-Answer = tuple[int, dict[str, Any] | str] | tuple[int, dict[str, Any] | str, dict[str, str]]
+Body = dict[str, Any] | list[Any] | str
+Answer = tuple[int, Body] | tuple[int, Body, dict[str, str]]
 """A status and a JSON body (or plain text), and headers to send besides."""
 
 
@@ -45,6 +49,7 @@ def recording_server() -> Iterator[RecordingServer]:
                 path=self.path,
                 headers={key.lower(): value for key, value in self.headers.items()},
                 body=self.rfile.read(length),
+                at=time.monotonic(),
             )
             recorder.received.append(request)
             status, body, *extra = recorder.answer(request)

@@ -1,8 +1,12 @@
 """GitHub issues: requests as GitHub's REST API documents them, sent to a real HTTP server
-on 127.0.0.1, and each refusal told apart."""
+on 127.0.0.1, and each refusal told apart from an answer that never came."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+
+import httpx
 import pytest
 
 from hansei.errors import UsageError
@@ -13,6 +17,7 @@ from hansei.integrations.github import (
     NewIssue,
     checked_repository,
 )
+from tests.github_server import TOKEN, github_server
 from tests.recording_server import recording_server
 
 ISSUE = NewIssue(title="Add a nil guard", body="Action item 1", labels=["postmortem"])
@@ -27,7 +32,7 @@ def test_an_issue_is_posted_as_github_documents_it() -> None:
         issues = GitHubIssues("ghp_secret", api_url=f"{github.url}/api/v3/")
         created = issues.create("acme/api.v2", ISSUE)
         issues.close()
-    assert (created.number, created.html_url) == (42, "https://ghe.example/acme/api/issues/42")
+    assert created == "https://ghe.example/acme/api/issues/42"
     (request,) = github.received
     assert (request.method, request.path) == ("POST", "/api/v3/repos/acme/api.v2/issues")
     assert request.headers["accept"] == "application/vnd.github+json"
@@ -51,57 +56,93 @@ def test_a_long_title_is_cut_and_no_labels_are_sent_when_there_are_none() -> Non
     assert github.received[0].json() == {"title": "x" * 256, "body": "b"}
 
 
+def test_an_issue_is_found_by_the_text_in_its_body_and_a_renamed_repository_followed() -> None:
+    with github_server(prefix="/api/v3") as github:
+        github.moved = {"acme/old-name": "acme/walk-api"}
+        issues = GitHubIssues(TOKEN, api_url=github.api_url)
+        first = issues.create("acme/old-name", NewIssue(title="a", body="x <!-- mark 1 -->"))
+        issues.create("acme/walk-api", NewIssue(title="b", body="y <!-- mark 2 -->"))
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+        found = issues.find("acme/old-name", "<!-- mark 1 -->", since=since)
+        missing = issues.find("acme/walk-api", "<!-- mark 3 -->", since=since)
+        later = issues.find("acme/walk-api", "<!-- mark 1 -->", since=since + dt.timedelta(hours=1))
+        issues.close()
+    assert first == found == "https://github.example/acme/walk-api/issues/1"
+    assert (missing, later) == (None, None)
+    listing = [r for r in github.received if r.method == "GET"]
+    assert listing[0].path.startswith("/api/v3/repos/acme/old-name/issues?state=all&since=")
+    assert "&sort=created&direction=desc&per_page=100&page=1" in listing[0].path
+
+
 @pytest.mark.parametrize(
-    ("status", "body", "headers", "says", "per_item"),
+    ("status", "body", "headers", "says", "per_item", "may_exist"),
     [
-        (401, {"message": "Bad credentials"}, {}, "refused the token (401 Bad credentials)", False),
-        (404, {"message": "Not Found"}, {}, "404 for o/r: no such repository", False),
-        (410, {"message": "Issues are disabled for this repo"}, {}, "issues are turned off", False),
-        (
-            403,
-            {"message": "API rate limit exceeded"},
-            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000000"},
-            "rate limit reached (403 API rate limit exceeded): the limit resets at 1700000000",
-            False,
-        ),
-        (
-            403,
-            {"message": "You have exceeded a secondary rate limit"},
-            {"retry-after": "60"},
-            "retry after 60 s",
-            False,
-        ),
-        (
-            422,
-            {"message": "Validation Failed", "errors": [{"message": "title is too long"}]},
-            {},
-            "did not take the issue (422 Validation Failed: title is too long)",
-            True,
-        ),
-        (500, "upstream broke", {}, "GitHub answered 500: upstream broke", False),
-        (201, {"number": 1}, {}, "without an issue number and html_url", False),
+        (401, {"message": "Bad credentials"}, {}, "refused the token (401 Bad credentials): "
+         "check GITHUB_TOKEN", False, False),
+        (404, {"message": "Not Found"}, {}, "404 for o/r at http://127.0.0.1:", False, False),
+        (403, {"message": "Resource not accessible by personal access token"}, {},
+         "the token may not create issues there", False, False),
+        (410, {"message": "Issues are disabled for this repo"}, {}, "issues are turned off",
+         False, False),
+        (403, {"message": "API rate limit exceeded"},
+         {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000000"},
+         "rate limit reached (403 API rate limit exceeded): the limit resets at "
+         "2023-11-14 22:13:20 UTC", False, False),
+        (403, {"message": "You have exceeded a secondary rate limit"}, {"retry-after": "60"},
+         "retry after 60 s", False, False),
+        (429, {"message": "Too many requests"}, {}, "rate limit reached (429", False, False),
+        (422, {"message": "Validation Failed",
+               "errors": [{"resource": "Issue", "field": "title", "code": "missing_field"}]},
+         {}, "did not take the issue (422 Validation Failed: title missing_field)", True, False),
+        (500, "upstream broke", {}, "GitHub answered 500: upstream broke", False, True),
+        (502, {"message": "Server Error"}, {}, "GitHub answered 502", False, True),
+        (201, "<html>", {}, "answered 201 without the issue's html_url", False, True),
     ],
-)
-def test_each_refusal_says_what_went_wrong(
-    status: int, body: dict[str, object] | str, headers: dict[str, str], says: str, per_item: bool
+)  # fmt: skip
+def test_each_answer_says_what_went_wrong_and_whether_the_issue_may_exist(
+    status: int,
+    body: dict[str, object] | str,
+    headers: dict[str, str],
+    says: str,
+    per_item: bool,
+    may_exist: bool,
 ) -> None:
     with recording_server() as github:
         github.answer = lambda request: (status, body, headers)
-        issues = GitHubIssues("t", api_url=github.url)
+        issues = GitHubIssues("t", api_url=github.url, token_name="GITHUB_TOKEN")
         with pytest.raises(GitHubError) as refused:
             issues.create("o/r", ISSUE)
         issues.close()
     assert says in str(refused.value)
-    assert refused.value.per_item is per_item
+    assert (refused.value.per_item, refused.value.may_exist) == (per_item, may_exist)
 
 
-def test_an_unreachable_github_is_a_delivery_error() -> None:
+def test_no_answer_leaves_the_issue_in_doubt_but_no_connection_does_not() -> None:
     with recording_server() as github:
         url = github.url
     issues = GitHubIssues("t", api_url=url)
-    with pytest.raises(GitHubError, match=f"GitHub at {url}"):
+    with pytest.raises(GitHubError, match=f"GitHub at {url}") as unreachable:
         issues.create("o/r", ISSUE)
     issues.close()
+    assert not unreachable.value.may_exist
+    answered = threading.Event()
+    with recording_server() as slow:
+        slow.answer = lambda request: (answered.wait(5), (201, {"html_url": "x"}))[1]
+        issues = GitHubIssues("t", api_url=slow.url, client=httpx.Client(timeout=0.5))
+        with pytest.raises(GitHubError, match="GitHub at") as timed_out:
+            issues.create("o/r", ISSUE)
+        answered.set()
+        issues.close()
+    assert timed_out.value.may_exist
+
+
+def test_the_token_goes_over_https_except_to_this_machine() -> None:
+    with pytest.raises(UsageError, match="the token is sent over https only"):
+        GitHubIssues("t", api_url="http://github.example/api/v3")
+    with pytest.raises(UsageError, match="not an http"):
+        GitHubIssues("t", api_url="ftp://github.example")
+    GitHubIssues("t", api_url="http://localhost:8080").close()
+    GitHubIssues("t", api_url="https://github.example/api/v3").close()
 
 
 @pytest.mark.parametrize("written", ["acme", "acme/", "/api", "acme/api/x", "a b/c", "acme/.."])

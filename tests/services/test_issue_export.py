@@ -1,28 +1,36 @@
 """Action items exported as GitHub issues: one per open item, its URL written back, never
-twice, on both databases."""
+twice (two runs at once, a run that died, an answer that never came), on both databases."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from hansei.integrations.github import GitHubIssues, NewIssue
+import sqlalchemy as sa
+
+from hansei.integrations.github import GitHubError, GitHubIssues, NewIssue
+from hansei.model import ActionStatus, Postmortem
 from hansei.services import history, issue_export, saving
-from hansei.services.issue_export import CreateIssue, ExportReport
-from hansei.services.searching import ActionFilters, ActionItemRecord
+from hansei.services.issue_export import ExportReport, IssueTracker
+from hansei.services.searching import ActionFilters
 from hansei.store import Database
 from hansei.store import issue_exports as exports
+from hansei.store.tables import IssueExportRow
 from tests.factories import postmortem
 from tests.github_server import TOKEN, GitHub, github_server
 
 REPOSITORY = "acme/walk-api"
+TASKS = ["Add a nil guard", "Canary deploys", "Chaos drills", "Update the runbook",
+         "Update the runbook"]  # fmt: skip
 
 
-def _store(database: Database, status: str = "final") -> str:
-    document = postmortem(
+def _document(status: str = "final") -> Postmortem:
+    return postmortem(
         title="Walk API | nil pointer",
+        language="en",
         status=status,
         times={"detected": "2025-01-16T12:05:00+09:00"},
         action_items=[
@@ -36,45 +44,64 @@ def _store(database: Database, status: str = "final") -> str:
              "issue_url": "https://jira.example/browse/OPS-9"},
             {"number": 5, "horizon": "long_term", "owner": "@nobody"},
             {"horizon": "long_term", "task": "Chaos drills"},
+            {"horizon": "long_term", "task": "Update the runbook"},
+            {"horizon": "long_term", "task": "Update the runbook"},
         ],
     )  # fmt: skip
-    return saving.create_postmortem(database, document, user="author").postmortem_id
+
+
+def _store(database: Database, status: str = "final") -> str:
+    return saving.create_postmortem(database, _document(status), user="author").postmortem_id
 
 
 @contextmanager
-def _creating(github: GitHub) -> Iterator[CreateIssue]:
-    issues = GitHubIssues(TOKEN, api_url=github.api_url)
+def _tracker(github: GitHub, token: str = TOKEN) -> Iterator[GitHubIssues]:
+    issues = GitHubIssues(token, api_url=github.api_url)
     try:
-        yield lambda repository, issue: issues.create(repository, issue).html_url
+        yield issues
     finally:
         issues.close()
 
 
-def _issue(item: ActionItemRecord) -> NewIssue:
-    return issue_export.issue_for(
-        item, base_url="https://hansei.example/", language="en", labels=["postmortem"]
+def _run(
+    database: Database,
+    tracker: IssueTracker,
+    filters: ActionFilters | None = None,
+    limit: int | None = None,
+) -> ExportReport:
+    return issue_export.export_issues(
+        database,
+        issue_export.items_to_export(database, filters or ActionFilters()),
+        repository=REPOSITORY,
+        tracker=tracker,
+        user="exporter",
+        base_url="https://hansei.example/",
+        labels=["postmortem"],
+        limit=limit,
+        pause_seconds=0,
     )
 
 
-def _export(
-    database: Database, github: GitHub, filters: ActionFilters | None = None
-) -> ExportReport:
-    items = issue_export.items_to_export(database, filters or ActionFilters())
-    with _creating(github) as create:
-        return issue_export.export_issues(
-            database,
-            items,
-            repository=REPOSITORY,
-            create=create,
-            issue=_issue,
-            user="exporter",
-            pause_seconds=0,
-        )
+def _export(database: Database, github: GitHub, **options: object) -> ExportReport:
+    with _tracker(github) as tracker:
+        return _run(database, tracker, **options)  # type: ignore[arg-type]
 
 
-def _issue_urls(database: Database, postmortem_id: str) -> dict[str | None, str | None]:
+def _links(database: Database, postmortem_id: str) -> list[tuple[str | None, str | None]]:
     stored = history.get_postmortem(database, postmortem_id).postmortem
-    return {item.task: item.issue_url for item in stored.action_items}
+    return [(item.task, item.issue_url) for item in stored.action_items]
+
+
+def _claim(database: Database, postmortem_id: str, index: int, at: dt.datetime) -> exports.Claim:
+    """An item claimed at `at` by a run that then died."""
+    with database.transaction() as session:
+        items = history.get_postmortem(database, postmortem_id).postmortem.action_items
+        held = exports.claim(
+            session, postmortem_id=postmortem_id, item_key=issue_export.item_key(items, index),
+            repository=REPOSITORY, user="cron", now=at, take_over_before=at,
+        )  # fmt: skip
+    assert isinstance(held, exports.Claim)
+    return held
 
 
 def test_each_open_item_gets_one_issue_and_keeps_its_url(database: Database) -> None:
@@ -82,36 +109,35 @@ def test_each_open_item_gets_one_issue_and_keeps_its_url(database: Database) -> 
     with github_server() as github:
         report = _export(database, github)
         again = _export(database, github)
-    assert [exported.item.task for exported in report.created] == [
-        "Add a nil guard",
-        "Canary deploys",
-        "Chaos drills",
+    assert [exported.item.task for exported in report.created] == TASKS
+    assert [opened["title"] for opened in github.opened] == TASKS
+    assert all(opened["labels"] == ["postmortem"] for opened in github.opened)
+    url = "https://github.example/acme/walk-api/issues/{}".format
+    assert _links(database, postmortem_id) == [
+        ("Add a nil guard", url(1)),
+        ("Canary deploys", url(2)),
+        ("Done already", None),
+        ("Tracked elsewhere", "https://jira.example/browse/OPS-9"),
+        (None, None),
+        ("Chaos drills", url(3)),
+        ("Update the runbook", url(4)),
+        ("Update the runbook", url(5)),
     ]
-    assert [opened["title"] for opened in github.opened] == [
-        "Add a nil guard",
-        "Canary deploys",
-        "Chaos drills",
-    ]
-    assert github.opened[0]["labels"] == ["postmortem"]
-    assert _issue_urls(database, postmortem_id) == {
-        "Add a nil guard": "https://github.example/acme/walk-api/issues/1",
-        "Canary deploys": "https://github.example/acme/walk-api/issues/2",
-        "Done already": None,
-        "Tracked elsewhere": "https://jira.example/browse/OPS-9",
-        None: None,
-        "Chaos drills": "https://github.example/acme/walk-api/issues/3",
-    }
     revisions = history.list_revisions(database, postmortem_id)
-    assert [(r.kind, r.created_by) for r in revisions[-3:]] == [("issue", "exporter")] * 3
-    assert (again.created, len(github.received)) == ([], 3)
+    assert [(r.kind, r.created_by) for r in revisions[1:]] == [("issue", "exporter")] * 5
+    assert (again.created, len(github.received)) == ([], 5)
     # The Final document stays Final: only the items' issue links moved.
     assert history.get_postmortem(database, postmortem_id).postmortem.status == "final"
 
 
-def test_the_issue_links_back_and_does_not_mention_the_owner(database: Database) -> None:
+def test_the_issue_links_back_in_the_postmortems_language_and_mentions_nobody(
+    database: Database,
+) -> None:
     postmortem_id = _store(database)
-    (first, *_) = issue_export.items_to_export(database, ActionFilters())
-    issue = _issue(first)
+    document = history.get_postmortem(database, postmortem_id).postmortem
+    issue = issue_export.issue_for(
+        document, postmortem_id, 0, base_url="https://hansei.example/", labels=[]
+    )
     assert issue.title == "Add a nil guard"
     assert issue.body.startswith(
         "Action item 1 of the postmortem [Walk API \\| nil pointer]"
@@ -120,39 +146,37 @@ def test_the_issue_links_back_and_does_not_mention_the_owner(database: Database)
     assert "| Owner | `@ksato` |" in issue.body
     assert "| Horizon | Immediate (within 1 week) |" in issue.body
     assert "| Due | 2025-01-17 |" in issue.body
-    assert f"<!-- hansei: postmortem {postmortem_id} action " in issue.body
-    japanese = issue_export.issue_for(first, base_url="https://h", language="ja", labels=[])
+    assert "| Status | 🔄 In Progress |" in issue.body
+    key = issue_export.item_key(document.action_items, 0)
+    assert issue.body.endswith(f"\n{issue_export.marker(postmortem_id, key)}\n")
+    japanese = issue_export.issue_for(
+        document.model_copy(update={"language": "ja"}), postmortem_id, 0, base_url="h", labels=[]
+    )
     assert "| 対応期間 | 即座対応（1週間以内） |" in japanese.body
+    assert japanese.body.startswith("ポストモーテム [Walk API \\| nil pointer](h/postmortems/")
 
 
-def test_filters_choose_the_items(database: Database) -> None:
+def test_filters_and_the_limit_choose_the_items(database: Database) -> None:
     _store(database)
     with github_server() as github:
-        report = _export(database, github, ActionFilters(owner="ksato"))
-    assert [exported.item.task for exported in report.created] == ["Add a nil guard"]
+        mine = _export(database, github, filters=ActionFilters(owner="ksato"))
+        two = _export(database, github, limit=2)
+    assert [exported.item.task for exported in mine.created] == ["Add a nil guard"]
+    assert [exported.item.task for exported in two.created] == ["Canary deploys", "Chaos drills"]
+    assert two.not_reached == 2
 
 
 def test_a_refused_token_stops_the_run_and_the_next_run_opens_them(database: Database) -> None:
     postmortem_id = _store(database)
     with github_server() as github:
-        items = issue_export.items_to_export(database, ActionFilters())
-        issues = GitHubIssues("wrong", api_url=github.api_url)
-        report = issue_export.export_issues(
-            database,
-            items,
-            repository=REPOSITORY,
-            create=lambda repository, issue: issues.create(repository, issue).html_url,
-            issue=_issue,
-            user="exporter",
-            pause_seconds=0,
-        )
-        issues.close()
+        with _tracker(github, token="wrong") as tracker:
+            report = _run(database, tracker)
         assert report.stopped is not None
         assert "refused the token (401" in report.stopped
-        assert (report.created, report.not_reached, len(github.received)) == ([], 3, 1)
+        assert (report.created, report.not_reached, len(github.received)) == ([], 4, 1)
         assert len(history.list_revisions(database, postmortem_id)) == 1
         retried = _export(database, github)
-    assert len(retried.created) == 3
+    assert len(retried.created) == 5
 
 
 def test_an_item_github_refuses_is_skipped_and_the_rest_go_on(database: Database) -> None:
@@ -163,70 +187,80 @@ def test_an_item_github_refuses_is_skipped_and_the_rest_go_on(database: Database
         github.refuse_titles = set()
         retried = _export(database, github)
     assert [item.task for item, _ in report.refused] == ["Canary deploys"]
-    assert "422 Validation Failed" in report.refused[0][1]
-    assert [e.item.task for e in report.created] == ["Add a nil guard", "Chaos drills"]
+    assert "422 Validation Failed: title invalid" in report.refused[0][1]
+    assert [e.item.task for e in report.created] == [t for t in TASKS if t != "Canary deploys"]
     assert [e.item.task for e in retried.created] == ["Canary deploys"]
 
 
-def test_a_run_that_died_before_writing_back_opens_no_second_issue(database: Database) -> None:
+class _Unanswered:
+    """GitHub creates the issue, and the answer never arrives."""
+
+    def __init__(self, tracker: GitHubIssues) -> None:
+        self.tracker = tracker
+
+    def create(self, repository: str, issue: NewIssue) -> str:
+        self.tracker.create(repository, issue)
+        raise GitHubError("GitHub at x: timed out", may_exist=True)
+
+    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+        return self.tracker.find(repository, text, since=since)
+
+
+def test_an_issue_in_doubt_is_looked_for_and_never_opened_twice(database: Database) -> None:
     postmortem_id = _store(database)
-    guard, canary, _ = issue_export.items_to_export(database, ActionFilters())
-    now = dt.datetime.now(dt.UTC)
-    with database.transaction() as session:
-        for item in (guard, canary):
-            key = issue_export.item_key(item)
-            exports.claim(
-                session, postmortem_id=postmortem_id, item_key=key, repository=REPOSITORY,
-                user="cron", now=now,
-            )  # fmt: skip
-        # GitHub answered for the guard, and then the run died before the item took the URL.
-        exports.confirm(
-            session,
-            postmortem_id=postmortem_id,
-            item_key=issue_export.item_key(guard),
-            issue_url="https://github.example/acme/walk-api/issues/77",
-        )
-    with github_server() as github:
-        report = _export(database, github)
-    assert [e.issue_url for e in report.linked_again] == [
-        "https://github.example/acme/walk-api/issues/77"
-    ]
-    assert [(item.task, claim.claimed_by) for item, claim in report.unconfirmed] == [
-        ("Canary deploys", "cron")
-    ]
-    assert [e.item.task for e in report.created] == ["Chaos drills"]
-    assert [opened["title"] for opened in github.opened] == ["Chaos drills"]
-    urls = _issue_urls(database, postmortem_id)
-    assert urls["Add a nil guard"] == "https://github.example/acme/walk-api/issues/77"
-    assert urls["Canary deploys"] is None
+    with github_server() as github, _tracker(github) as tracker:
+        doubt = _run(database, _Unanswered(tracker))
+        assert doubt.stopped == "GitHub at x: timed out"
+        assert [item.task for item, _ in doubt.uncertain] == ["Add a nil guard"]
+        soon = _run(database, tracker)
+        assert [item.task for item, _ in soon.in_progress] == ["Add a nil guard"]
+        assert not soon.troubles
+        # Once the run in doubt is surely over, the next run finds its issue.
+        later = dt.datetime.now(dt.UTC) + issue_export.RUN_OVER_AFTER
+        with database.transaction() as session:
+            session.execute(
+                sa.update(IssueExportRow).values(claimed_at=later - 2 * issue_export.RUN_OVER_AFTER)
+            )
+        found = _run(database, tracker)
+    assert [e.issue_url for e in found.found] == ["https://github.example/acme/walk-api/issues/1"]
+    assert [opened["title"] for opened in github.opened].count("Add a nil guard") == 1
+    assert _links(database, postmortem_id)[0] == (
+        "Add a nil guard",
+        "https://github.example/acme/walk-api/issues/1",
+    )
 
 
-def test_an_unconfirmed_claim_is_retried_only_when_asked_and_long_over(
+def test_a_run_that_died_before_creating_the_issue_is_followed_by_one_that_does(
     database: Database,
 ) -> None:
     postmortem_id = _store(database)
-    guard, canary, _ = issue_export.items_to_export(database, ActionFilters())
-    now = dt.datetime.now(dt.UTC)
-    with database.transaction() as session:
-        for item, claimed_at in ((guard, now - dt.timedelta(hours=1)), (canary, now)):
-            exports.claim(
-                session, postmortem_id=postmortem_id, item_key=issue_export.item_key(item),
-                repository=REPOSITORY, user="cron", now=claimed_at,
-            )  # fmt: skip
-    items = issue_export.items_to_export(database, ActionFilters())
-    with github_server() as github, _creating(github) as create:
-        report = issue_export.export_issues(
-            database,
-            items,
-            repository=REPOSITORY,
-            create=create,
-            issue=_issue,
-            user="exporter",
-            pause_seconds=0,
-            retry_unconfirmed_after=issue_export.RUN_OVER_AFTER,
+    long_ago = dt.datetime.now(dt.UTC) - 2 * issue_export.RUN_OVER_AFTER
+    _claim(database, postmortem_id, 0, long_ago)
+    _claim(database, postmortem_id, 1, dt.datetime.now(dt.UTC))
+    with github_server() as github:
+        report = _export(database, github)
+    assert [e.item.task for e in report.created] == [t for t in TASKS if t != "Canary deploys"]
+    assert [(item.task, claim.claimed_by) for item, claim in report.in_progress] == [
+        ("Canary deploys", "cron")
+    ]
+    assert [r.method for r in github.received][:2] == ["GET", "POST"]
+
+
+def test_an_item_that_lost_its_link_gets_the_same_one_back(database: Database) -> None:
+    postmortem_id = _store(database, status="draft")
+    with github_server() as github:
+        _export(database, github, filters=ActionFilters(owner="ksato"))
+        stored = history.get_postmortem(database, postmortem_id)
+        cleared = stored.postmortem.model_copy(update={"action_items": _document().action_items})
+        saving.update_postmortem(
+            database, postmortem_id, cleared, user="author", base_revision=stored.revision
         )
-    assert [e.item.task for e in report.created] == ["Add a nil guard", "Chaos drills"]
-    assert [item.task for item, _ in report.unconfirmed] == ["Canary deploys"]
+        report = _export(database, github, filters=ActionFilters(owner="ksato"))
+    assert [e.issue_url for e in report.linked_again] == [
+        "https://github.example/acme/walk-api/issues/1"
+    ]
+    assert len(github.opened) == 1
+    assert _links(database, postmortem_id)[0][1] == "https://github.example/acme/walk-api/issues/1"
 
 
 def test_two_runs_at_once_open_each_issue_once(database: Database) -> None:
@@ -234,48 +268,120 @@ def test_two_runs_at_once_open_each_issue_once(database: Database) -> None:
     reports: list[ExportReport] = []
     with github_server() as github:
         github.delay_seconds = 0.2
-        runs = [threading.Thread(target=lambda: reports.append(_export(database, github)))]
-        runs.append(threading.Thread(target=lambda: reports.append(_export(database, github))))
+        runs = [
+            threading.Thread(target=lambda: reports.append(_export(database, github)))
+            for _ in range(2)
+        ]
         for run in runs:
             run.start()
         for run in runs:
             run.join(timeout=60)
-    assert sorted(str(opened["title"]) for opened in github.opened) == [
-        "Add a nil guard",
-        "Canary deploys",
-        "Chaos drills",
-    ]
+    assert sorted(str(opened["title"]) for opened in github.opened) == sorted(TASKS)
     created = [str(e.item.task) for report in reports for e in report.created]
-    # What one run is creating, the other sees claimed and leaves alone.
-    assert sorted(created) == ["Add a nil guard", "Canary deploys", "Chaos drills"]
-    assert sum(url is not None for url in _issue_urls(database, postmortem_id).values()) == 4
+    # What one run is opening, the other sees claimed and leaves alone.
+    assert sorted(created) == sorted(TASKS)
+    assert not any(report.troubles for report in reports)
+    assert sum(url is not None for _, url in _links(database, postmortem_id)) == 6
 
 
-def test_an_item_edited_while_its_issue_was_opened_is_reported(database: Database) -> None:
-    postmortem_id = _store(database, status="draft")
-    items = issue_export.items_to_export(database, ActionFilters(owner="ksato"))
+class _EditingTracker:
+    """Opens the issue while someone edits the postmortem."""
 
-    def create_while_someone_edits(repository: str, issue: NewIssue) -> str:
-        stored = history.get_postmortem(database, postmortem_id)
-        edited = stored.postmortem.action_items[0].model_copy(update={"task": "Add nil guards"})
+    def __init__(self, database: Database, postmortem_id: str, edit: dict[str, object]) -> None:
+        self.database, self.postmortem_id, self.edit = database, postmortem_id, edit
+
+    def create(self, repository: str, issue: NewIssue) -> str:
+        stored = history.get_postmortem(self.database, self.postmortem_id)
+        items = stored.postmortem.action_items
         document = stored.postmortem.model_copy(
-            update={"action_items": [edited, *stored.postmortem.action_items[1:]]}
+            update={"action_items": [items[0].model_copy(update=self.edit), *items[1:]]}
         )
         saving.update_postmortem(
-            database, postmortem_id, document, user="author", base_revision=stored.revision
-        )
+            self.database, self.postmortem_id, document, user="author",
+            base_revision=stored.revision,
+        )  # fmt: skip
         return "https://github.example/acme/walk-api/issues/5"
 
-    report = issue_export.export_issues(
-        database,
-        items,
-        repository=REPOSITORY,
-        create=create_while_someone_edits,
-        issue=_issue,
-        user="exporter",
-        pause_seconds=0,
+    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+        raise AssertionError("nothing to look for")
+
+
+def test_an_item_retitled_while_its_issue_opened_still_gets_the_link(database: Database) -> None:
+    postmortem_id = _store(database, status="draft")
+    tracker = _EditingTracker(database, postmortem_id, {"task": "Add nil guards"})
+    report = _run(database, tracker, filters=ActionFilters(owner="ksato"))
+    assert [e.issue_url for e in report.created] == [
+        "https://github.example/acme/walk-api/issues/5"
+    ]
+    assert _links(database, postmortem_id)[0] == (
+        "Add nil guards",
+        "https://github.example/acme/walk-api/issues/5",
     )
+
+
+def test_a_link_typed_while_the_issue_opened_is_kept_and_the_clash_reported(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database, status="draft")
+    tracker = _EditingTracker(database, postmortem_id, {"issue_url": "OPS-1"})
+    report = _run(database, tracker, filters=ActionFilters(owner="ksato"))
     assert [e.issue_url for e in report.changed_meanwhile] == [
         "https://github.example/acme/walk-api/issues/5"
     ]
-    assert _issue_urls(database, postmortem_id)["Add nil guards"] is None
+    assert report.troubles
+    assert _links(database, postmortem_id)[0] == ("Add a nil guard", "OPS-1")
+
+
+def test_an_item_done_after_it_was_listed_gets_no_issue(database: Database) -> None:
+    postmortem_id = _store(database, status="draft")
+    listed = issue_export.items_to_export(database, ActionFilters(owner="ksato"))
+    stored = history.get_postmortem(database, postmortem_id)
+    items = stored.postmortem.action_items
+    done = stored.postmortem.model_copy(
+        update={
+            "action_items": [items[0].model_copy(update={"status": ActionStatus.done}), *items[1:]]
+        }
+    )
+    saving.update_postmortem(database, postmortem_id, done, user="a", base_revision=1)
+    with github_server() as github, _tracker(github) as tracker:
+        report = issue_export.export_issues(
+            database, listed, repository=REPOSITORY, tracker=tracker, user="exporter",
+            base_url="https://h", pause_seconds=0,
+        )  # fmt: skip
+    assert (report.created, github.received) == ([], [])
+
+
+def test_a_claim_taken_over_is_neither_confirmed_nor_released_by_its_first_holder(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database)
+    long_ago = dt.datetime.now(dt.UTC) - 2 * issue_export.RUN_OVER_AFTER
+    first = _claim(database, postmortem_id, 0, long_ago)
+    second = _claim(database, postmortem_id, 0, dt.datetime.now(dt.UTC))
+    assert second.taken_over_from is not None
+    with database.transaction() as session:
+        assert not exports.confirm(session, first, "https://github.example/x/y/issues/1")
+        exports.release(session, first)
+        assert exports.confirm(session, second, "https://github.example/x/y/issues/2")
+        exports.release(session, second)
+        claims = exports.claims_of(session, postmortem_id)
+    assert [claim.issue_url for claim in claims.values()] == ["https://github.example/x/y/issues/2"]
+
+
+def test_writes_to_github_are_a_pause_apart(database: Database) -> None:
+    _store(database)
+    with github_server() as github, _tracker(github) as tracker:
+        github.refuse_titles = {"Canary deploys"}
+        issue_export.export_issues(
+            database,
+            issue_export.items_to_export(database, ActionFilters()),
+            repository=REPOSITORY,
+            tracker=tracker,
+            user="exporter",
+            base_url="https://h",
+            limit=3,
+            pause_seconds=0.3,
+        )
+    times = [request.at for request in github.writes()]
+    assert len(times) == 4
+    assert all(later - earlier >= 0.3 for earlier, later in itertools.pairwise(times))

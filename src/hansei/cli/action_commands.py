@@ -14,6 +14,7 @@ from rich.table import Table
 from hansei.cli.database import DbOption, UserOption, open_store, saving_user
 from hansei.cli.output import dump_json, error_console, fail, stdout_console
 from hansei.cli.settings import command_settings
+from hansei.config import Settings
 from hansei.errors import UsageError
 from hansei.integrations.github import GitHubIssues, checked_repository
 from hansei.model import ActionStatus, Horizon, issue_label
@@ -124,27 +125,21 @@ def export_command(
         typer.Option("--label", metavar="LABEL", help="A label for every issue (repeatable)."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Create at most this many issues.")
+        int | None, typer.Option("--limit", min=1, help="Open at most this many issues.")
     ] = None,
-    retry_unconfirmed: Annotated[
-        bool,
-        typer.Option(
-            "--retry-unconfirmed",
-            help="Open issues for items an earlier run began and never confirmed (check "
-            "first that GitHub has none for them).",
-        ),
-    ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List the items that would get an issue; create none.")
+        bool, typer.Option("--dry-run", help="Say what a run would do; open and write nothing.")
     ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Open a GitHub issue for each open action item that has none, and write the issue's
-    URL into the item (a new revision). An item is never given a second issue.
+    URL into the item (a new revision). An item never gets a second issue: an item that
+    lost its link gets the same one back.
 
-    The token comes from HANSEI_GITHUB_TOKEN, else GITHUB_TOKEN; GitHub Enterprise
-    Server is reached through HANSEI_GITHUB_API_URL (https://HOST/api/v3).
+    The token comes from HANSEI_GITHUB_TOKEN, else GITHUB_TOKEN; GitHub Enterprise Server
+    is reached through HANSEI_GITHUB_API_URL (https://HOST/api/v3). Issue bodies link to
+    the postmortem at HANSEI_BASE_URL.
     """
     settings = command_settings()
     try:
@@ -155,66 +150,121 @@ def export_command(
         owner=owner, horizon=horizon.value if horizon else None, service=service
     )
     with open_store(db) as database:
-        items = issue_export.items_to_export(database, filters)[:limit]
+        items = issue_export.items_to_export(database, filters)
         if dry_run:
-            for item in items:
-                typer.echo(f"would open: {_described(item)}")
-            typer.echo(f"{len(items)} issues would be opened in {repository}")
+            _print_plan(issue_export.plan(database, items), repository, limit)
             return
-        token = settings.github_token.get_secret_value() if settings.github_token else None
-        token = token or os.environ.get("GITHUB_TOKEN")
-        if not token:
-            fail("hansei: no GitHub token: set HANSEI_GITHUB_TOKEN or GITHUB_TOKEN", 2)
-        issues = GitHubIssues(token, api_url=settings.github_api_url)
+        token, token_name = _github_token(settings)
+        if settings.base_url == Settings.model_fields["base_url"].default:
+            error_console().print(
+                f"hansei: issues will link to {settings.base_url}: set HANSEI_BASE_URL to where "
+                "your team reaches hansei",
+                markup=False,
+            )
+        try:
+            tracker = GitHubIssues(token, api_url=settings.github_api_url, token_name=token_name)
+        except UsageError as error:
+            fail(f"hansei: {error}", 2)
         try:
             report = issue_export.export_issues(
                 database,
                 items,
                 repository=repository,
-                create=lambda repo, issue: issues.create(repo, issue).html_url,
-                issue=lambda item: issue_export.issue_for(
-                    item, base_url=settings.base_url, language=settings.language, labels=label or []
-                ),
+                tracker=tracker,
                 user=saving_user(user),
-                retry_unconfirmed_after=issue_export.RUN_OVER_AFTER if retry_unconfirmed else None,
+                base_url=settings.base_url,
+                labels=label or [],
+                limit=limit,
             )
         finally:
-            issues.close()
+            tracker.close()
     _print_report(report, repository)
 
 
+def _github_token(settings: Settings) -> tuple[str, str]:
+    if settings.github_token and settings.github_token.get_secret_value():
+        return settings.github_token.get_secret_value(), "HANSEI_GITHUB_TOKEN"
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        fail("hansei: no GitHub token: set HANSEI_GITHUB_TOKEN or GITHUB_TOKEN", 2)
+    return token, "GITHUB_TOKEN"
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
 def _described(item: ActionItemRecord) -> str:
-    number = f"#{item.number} " if item.number is not None else ""
-    return f"{item.postmortem_id[:8]} {number}{item.task} ({item.owner or 'no owner'})"
+    number = f"item {item.number}" if item.number is not None else "item"
+    return f"{item.postmortem_id[:8]} {number}: {item.task} ({item.owner or 'no owner'})"
+
+
+def _after_run(claim: issue_export.EarlierClaim) -> str:
+    return f"{claim.claimed_at + issue_export.RUN_OVER_AFTER:%Y-%m-%d %H:%M} UTC"
+
+
+def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int | None) -> None:
+    opening = 0
+    for step in planned:
+        claim = step.claim
+        if claim is None:
+            if limit is not None and opening >= limit:
+                continue
+            opening += 1
+            typer.echo(f"would open: {_described(step.item)}")
+        elif claim.issue_url is not None:
+            typer.echo(f"would link again {claim.issue_url}: {_described(step.item)}")
+        else:
+            typer.echo(
+                f"claimed by {claim.claimed_by} at {claim.claimed_at:%Y-%m-%d %H:%M} UTC: "
+                f"{_described(step.item)} (looked for on GitHub from {_after_run(claim)})"
+            )
+    typer.echo(f"{_counted(opening, 'issue')} would be opened in {repository}")
 
 
 def _print_report(report: issue_export.ExportReport, repository: str) -> None:
     for exported in report.created:
         typer.echo(f"opened {exported.issue_url}  {_described(exported.item)}")
+    for exported in report.found:
+        typer.echo(f"found {exported.issue_url}  {_described(exported.item)} (opened earlier)")
     for exported in report.linked_again:
-        typer.echo(f"linked {exported.issue_url}  {_described(exported.item)} (opened earlier)")
+        typer.echo(f"linked again {exported.issue_url}  {_described(exported.item)}")
+    for item, claim in report.in_progress:
+        typer.echo(
+            f"in progress: {_described(item)}: claimed by {claim.claimed_by} at "
+            f"{claim.claimed_at:%H:%M} UTC; if that run is over, the next run from "
+            f"{_after_run(claim)} looks for its issue on GitHub"
+        )
     errors = error_console()
     for exported in report.changed_meanwhile:
         errors.print(
             f"hansei: opened {exported.issue_url}, but {_described(exported.item)} was edited "
-            "meanwhile: add the link to the item by hand",
+            "meanwhile: put the link in the item by hand",
             markup=False,
         )
-    for item, claim in report.unconfirmed:
+    for exported in report.taken_over:
         errors.print(
-            f"hansei: {_described(item)}: {claim.claimed_by} began opening its issue in "
-            f"{claim.repository} at {claim.claimed_at:%Y-%m-%d %H:%M} UTC and has not "
-            "confirmed it: if that run is over and the issue exists, put its URL in the item; "
-            "if it does not exist, run again with --retry-unconfirmed",
+            f"hansei: opened {exported.issue_url} for {_described(exported.item)} after another "
+            "run took the item over: check GitHub for a second issue",
+            markup=False,
+        )
+    for item, reason in report.uncertain:
+        errors.print(
+            f"hansei: {_described(item)}: GitHub did not say whether it opened the issue "
+            f"({reason}); a run in {issue_export.RUN_OVER_AFTER.seconds // 60} minutes or "
+            "later looks for it before opening another",
             markup=False,
         )
     for item, reason in report.refused:
         errors.print(f"hansei: {_described(item)}: {reason}", markup=False)
     typer.echo(
-        f"{len(report.created)} issues opened in {repository}, "
-        f"{len(report.linked_again)} linked from earlier runs"
+        f"{_counted(len(report.created), 'issue')} opened in {repository}"
+        + (f", {len(report.found)} found" if report.found else "")
+        + (f", {len(report.linked_again)} linked again" if report.linked_again else "")
+        + (f", {len(report.in_progress)} in progress elsewhere" if report.in_progress else "")
+        + (f", {_counted(report.not_reached, 'item')} left" if report.not_reached else "")
     )
     if report.stopped:
-        fail(f"hansei: stopped, {report.not_reached} items left: {report.stopped}", 1)
-    if report.refused or report.unconfirmed or report.changed_meanwhile:
+        fail(f"hansei: stopped: {report.stopped}", 1)
+    if report.troubles:
         raise typer.Exit(1)

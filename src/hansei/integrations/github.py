@@ -1,15 +1,20 @@
-"""GitHub's REST API: creating an issue.
+"""GitHub's REST API: creating an issue, and finding one hansei created.
 
-https://docs.github.com/en/rest/issues/issues#create-an-issue —
+https://docs.github.com/en/rest/issues/issues —
 `POST {api}/repos/{owner}/{repo}/issues` with a JSON body (`title` required, `body`,
-`labels`), the headers `Accept: application/vnd.github+json`,
-`X-GitHub-Api-Version` and `Authorization: Bearer TOKEN`; `201 Created` answers the
-new issue, `html_url` included. GitHub Enterprise Server serves the same API under
-`https://HOST/api/v3`. Requests without a User-Agent are refused.
+`labels`) creates an issue and answers `201 Created` with it, `html_url` included;
+`GET {api}/repos/{owner}/{repo}/issues` lists issues (`state`, `since`, `sort`,
+`direction`, `per_page` up to 100, `page`). Every request sends
+`Accept: application/vnd.github+json`, `X-GitHub-Api-Version` and
+`Authorization: Bearer TOKEN`; one without a User-Agent is refused. A renamed
+repository answers with a redirect. GitHub Enterprise Server serves the same API under
+`https://HOST/api/v3`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +28,8 @@ DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 TIMEOUT_SECONDS = 30.0
 TITLE_LIMIT = 256
+PAGE_SIZE = 100
+PAGES_SEARCHED = 10
 
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
@@ -35,12 +42,17 @@ def checked_repository(repository: str) -> str:
 
 
 class GitHubError(DeliveryError):
-    """GitHub refused a request. `per_item` is set when only this issue was refused (the
-    next one may go through); otherwise nothing more will (token, repository, limits)."""
+    """GitHub did not do what was asked, or did not say whether it did.
 
-    def __init__(self, message: str, *, per_item: bool = False) -> None:
+    `per_item`: only this issue was refused (the next one may go through); otherwise
+    nothing more will be (the token, the repository, a limit). `may_exist`: the request
+    reached GitHub and no clear answer came back (a timeout, a 5xx): the issue may
+    have been created."""
+
+    def __init__(self, message: str, *, per_item: bool = False, may_exist: bool = False) -> None:
         super().__init__(message)
         self.per_item = per_item
+        self.may_exist = may_exist
 
 
 @dataclass(frozen=True)
@@ -50,20 +62,36 @@ class NewIssue:
     labels: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class CreatedIssue:
-    number: int
-    html_url: str
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class GitHubIssues:
     """Issues of one GitHub (or GitHub Enterprise) instance, with one token."""
 
     def __init__(
-        self, token: str, *, api_url: str = DEFAULT_API_URL, client: httpx.Client | None = None
+        self,
+        token: str,
+        *,
+        api_url: str = DEFAULT_API_URL,
+        token_name: str = "HANSEI_GITHUB_TOKEN",
+        client: httpx.Client | None = None,
     ) -> None:
+        url = httpx.URL(api_url)
+        if url.scheme not in ("https", "http") or not url.host:
+            raise UsageError(f"HANSEI_GITHUB_API_URL {api_url!r}: not an http(s) URL")
+        if url.scheme == "http" and not _loopback(url.host):
+            raise UsageError(
+                f"HANSEI_GITHUB_API_URL {api_url!r}: the token is sent over https only"
+            )
         self._api_url = api_url.rstrip("/")
-        self._client = client or httpx.Client(timeout=TIMEOUT_SECONDS)
+        self._token_name = token_name
+        self._client = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
         self._headers = {
             "Accept": "application/vnd.github+json",
             "Authorization": f"Bearer {token}",
@@ -74,67 +102,117 @@ class GitHubIssues:
     def close(self) -> None:
         self._client.close()
 
-    def create(self, repository: str, issue: NewIssue) -> CreatedIssue:
+    def create(self, repository: str, issue: NewIssue) -> str:
+        """Create the issue; its html_url."""
         payload: dict[str, Any] = {"title": issue.title[:TITLE_LIMIT], "body": issue.body}
         if issue.labels:
             payload["labels"] = issue.labels
-        url = f"{self._api_url}/repos/{repository}/issues"
-        try:
-            response = self._client.post(url, json=payload, headers=self._headers)
-        except httpx.HTTPError as error:
-            raise GitHubError(f"GitHub at {self._api_url}: {error}") from error
+        response = self._send("POST", repository, json=payload)
         if response.status_code != 201:
-            raise _refusal(response, repository)
+            raise self._refusal(response, repository)
         try:
-            answer = response.json()
-            return CreatedIssue(number=int(answer["number"]), html_url=str(answer["html_url"]))
+            return str(response.json()["html_url"])
         except (ValueError, KeyError, TypeError) as error:
             raise GitHubError(
-                f"GitHub answered 201 without an issue number and html_url: {response.text[:200]}"
+                f"GitHub answered 201 without the issue's html_url: {response.text[:200]}",
+                may_exist=True,
             ) from error
 
+    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+        """The html_url of an issue updated since `since` whose body holds `text`."""
+        for page in range(1, PAGES_SEARCHED + 1):
+            parameters = {
+                "state": "all",
+                "since": since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "sort": "created",
+                "direction": "desc",
+                "per_page": str(PAGE_SIZE),
+                "page": str(page),
+            }
+            response = self._send("GET", repository, params=parameters)
+            if response.status_code != 200:
+                raise self._refusal(response, repository)
+            try:
+                issues = response.json()
+                found = [
+                    str(issue["html_url"])
+                    for issue in issues
+                    if text in (issue.get("body") or "") and "pull_request" not in issue
+                ]
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise GitHubError(f"GitHub's list of issues is unreadable: {error}") from error
+            if found:
+                return found[-1]  # the oldest: any later one is the duplicate
+            if len(issues) < PAGE_SIZE:
+                return None
+        return None
 
-def _refusal(response: httpx.Response, repository: str) -> GitHubError:
-    status = response.status_code
-    try:
-        answer = response.json()
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict):
-        answer = {}
-    said = str(answer.get("message") or response.text.strip())[:200]
-    if status == 401:
-        return GitHubError(f"GitHub refused the token (401 {said}): check HANSEI_GITHUB_TOKEN")
-    limited = (
-        response.headers.get("x-ratelimit-remaining") == "0"
-        or "retry-after" in response.headers
-        or "rate limit" in said.lower()  # the secondary limits say so in the message only
-    )
-    if status == 429 or (status == 403 and limited):
-        wait = response.headers.get("retry-after")
-        reset = response.headers.get("x-ratelimit-reset")
-        when = (
-            f"retry after {wait} s"
-            if wait
-            else f"the limit resets at {reset} (epoch s)"
-            if reset
-            else "wait a minute before the next run"
+    def _send(self, method: str, repository: str, **options: Any) -> httpx.Response:
+        url = f"{self._api_url}/repos/{repository}/issues"
+        try:
+            return self._client.request(method, url, headers=self._headers, **options)
+        except httpx.HTTPError as error:
+            unsent = isinstance(
+                error,
+                httpx.ConnectError
+                | httpx.ConnectTimeout
+                | httpx.PoolTimeout
+                | httpx.UnsupportedProtocol,
+            )
+            raise GitHubError(
+                f"GitHub at {self._api_url}: {str(error) or type(error).__name__}",
+                may_exist=method == "POST" and not unsent,
+            ) from error
+
+    def _refusal(self, response: httpx.Response, repository: str) -> GitHubError:
+        status = response.status_code
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            answer = {}
+        said = str(answer.get("message") or response.text.strip())[:200]
+        if status == 401:
+            return GitHubError(f"GitHub refused the token (401 {said}): check {self._token_name}")
+        limited = (
+            response.headers.get("x-ratelimit-remaining") == "0"
+            or "retry-after" in response.headers
+            or "rate limit" in said.lower()  # the secondary limits say so in the message only
         )
-        return GitHubError(f"GitHub rate limit reached ({status} {said}): {when}")
-    if status in (403, 404):
-        return GitHubError(
-            f"GitHub answered {status} for {repository}: no such repository, or the token may "
-            f"not create issues there ({said})"
-        )
-    if status == 410:
-        return GitHubError(f"issues are turned off in {repository} (410 {said})")
-    if status == 422:
-        errors = "; ".join(
-            str(error.get("message") or error) if isinstance(error, dict) else str(error)
-            for error in answer.get("errors", [])
-        )
-        return GitHubError(
-            f"GitHub did not take the issue (422 {said}{': ' + errors if errors else ''})",
-            per_item=True,
-        )
-    return GitHubError(f"GitHub answered {status}: {said}")
+        if status == 429 or (status == 403 and limited):
+            return GitHubError(f"GitHub rate limit reached ({status} {said}): {_when(response)}")
+        if status in (403, 404):
+            return GitHubError(
+                f"GitHub answered {status} for {repository} at {self._api_url}: no such "
+                f"repository, or the token may not create issues there ({said})"
+            )
+        if status == 410:
+            return GitHubError(f"issues are turned off in {repository} (410 {said})")
+        if status == 422:
+            problems = "; ".join(_problem(error) for error in answer.get("errors") or [])
+            return GitHubError(
+                f"GitHub did not take the issue (422 {said}{': ' + problems if problems else ''})",
+                per_item=True,
+            )
+        return GitHubError(f"GitHub answered {status}: {said}", may_exist=status >= 500)
+
+
+def _when(response: httpx.Response) -> str:
+    wait = response.headers.get("retry-after")
+    if wait:
+        return f"retry after {wait} s"
+    reset = response.headers.get("x-ratelimit-reset")
+    if reset and reset.isdigit():
+        at = dt.datetime.fromtimestamp(int(reset), dt.UTC)
+        return f"the limit resets at {at:%Y-%m-%d %H:%M:%S} UTC"
+    return "wait a minute before the next run"
+
+
+def _problem(error: object) -> str:
+    """One of a 422's `errors`: its message, else which field and what code."""
+    if not isinstance(error, dict):
+        return str(error)
+    if error.get("message"):
+        return str(error["message"])
+    return " ".join(str(error[key]) for key in ("field", "code") if error.get(key))

@@ -3,8 +3,12 @@ item, and never a second issue for the same item.
 
 Each item is claimed in the store before its issue is created, so two runs at once
 cannot both create it; the URL is kept with the claim and written into the postmortem
-in one transaction. A run that died between GitHub's answer and that transaction leaves
-a claim without a URL: such items are reported, not created again.
+in one transaction. Should a run end without knowing whether GitHub created the issue
+(a timeout, a 5xx, a crash), its claim stays unconfirmed: once that run is surely over,
+the next run looks for the issue by the marker in its body before opening one.
+
+An item that loses its link (re-imported from a file without it, or cleared by hand)
+gets the same link back: hansei remembers every issue it opened.
 """
 
 from __future__ import annotations
@@ -12,35 +16,103 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from hansei.integrations.github import GitHubError, NewIssue
 from hansei.markdown.vocabulary import ACTION_STATUS_WORDS, LABELS
-from hansei.model import ActionStatus, Language
+from hansei.model import ActionItem, ActionStatus, Postmortem
 from hansei.store import Database
 from hansei.store import issue_exports as exports
-from hansei.store import repository as repo
+from hansei.store import repository as postmortems
+from hansei.store.issue_exports import Claim, EarlierClaim
 from hansei.store.queries import ActionFilters, ActionItemRecord, action_items
 
 RUN_OVER_AFTER = dt.timedelta(minutes=10)
-"""An unconfirmed claim this old belongs to a run that has ended: a run waits at most
-30 s for each of GitHub's answers."""
-
-CreateIssue = Callable[[str, NewIssue], str]
-"""Creates the issue in the repository and answers its URL (GitHubIssues.create)."""
-
-
-def item_key(item: ActionItemRecord) -> str:
-    """An item as its postmortem knows it: by number and task, as status changes are."""
-    return hashlib.sha256(f"{item.number}\t{item.task}".encode()).hexdigest()
+"""An unconfirmed claim this old belongs to a run that is over: each of a run's requests
+gives up after 30 s without an answer."""
+LOOK_BACK = dt.timedelta(minutes=1)
+"""How long before a claim its issue may have been created (clocks differ)."""
 
 
-def exportable(item: ActionItemRecord) -> bool:
+class IssueTracker(Protocol):
+    def create(self, repository: str, issue: NewIssue) -> str:
+        """Create the issue; its URL."""
+        ...
+
+    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+        """The URL of an issue updated since `since` whose body holds `text`."""
+        ...
+
+
+def item_key(items: Sequence[ActionItem], index: int) -> str:
+    """An item as its postmortem knows it: horizon, number and task, and which of the
+    items alike it is (two unnumbered "update the runbook" items are two items)."""
+    item = items[index]
+    alike = (item.horizon, item.number, item.task)
+    occurrence = sum((o.horizon, o.number, o.task) == alike for o in items[:index])
+    text = f"{item.horizon.value}\t{item.number}\t{item.task}\t{occurrence}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def marker(postmortem_id: str, key: str) -> str:
+    """What an issue's body carries so that hansei can find it again."""
+    return f"<!-- hansei: postmortem {postmortem_id} action {key} -->"
+
+
+def exportable(item: ActionItem) -> bool:
     """Open (not done), with a task to name the issue, and no issue yet."""
     return item.status != ActionStatus.done and bool(item.task) and item.issue_url is None
+
+
+def items_to_export(database: Database, filters: ActionFilters) -> list[ActionItemRecord]:
+    """The open items without an issue that `filters` select, soonest due first."""
+    with database.reading() as session:
+        return [
+            item
+            for item in action_items(session, filters)
+            if item.status != ActionStatus.done and item.task and item.issue_url is None
+        ]
+
+
+def issue_for(
+    postmortem: Postmortem,
+    postmortem_id: str,
+    index: int,
+    *,
+    base_url: str,
+    labels: list[str],
+) -> NewIssue:
+    """The issue of an item: its task as the title; the postmortem (linked), horizon,
+    owner, due date and status in the body, in the postmortem's language. The owner is
+    written as code so that a name is not taken for a GitHub mention."""
+    item = postmortem.action_items[index]
+    assert item.task is not None
+    words = LABELS[postmortem.language]
+    link = f"{base_url.rstrip('/')}/postmortems/{postmortem_id}"
+    lead = words["issue_lead"].format(
+        title=_escaped(postmortem.title or postmortem_id),
+        link=link,
+        number=f" {item.number}" if item.number is not None else "",
+    )
+    values = [
+        words[f"{item.horizon.value}_section"],
+        f"`{item.owner}`" if item.owner else "-",
+        item.due.isoformat() if item.due else "-",
+        ACTION_STATUS_WORDS[item.status] if item.status else "-",
+    ]
+    rows = [f"| {name} | {_escaped(value)} |" for name, value in
+            zip(words["issue_fields"].split("|"), values, strict=True)]  # fmt: skip
+    key = item_key(postmortem.action_items, index)
+    body = "\n".join([lead, "", "| | |", "|---|---|", *rows, "", marker(postmortem_id, key), ""])
+    return NewIssue(title=item.task, body=body, labels=labels)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
 
 
 @dataclass(frozen=True)
@@ -52,57 +124,41 @@ class Exported:
 @dataclass
 class ExportReport:
     created: list[Exported] = field(default_factory=list)
+    found: list[Exported] = field(default_factory=list)
+    """Opened by a run that ended without confirming it, found on GitHub by its marker."""
     linked_again: list[Exported] = field(default_factory=list)
-    """Created by an earlier run whose URL had not reached the item: written back now."""
-    unconfirmed: list[tuple[ActionItemRecord, exports.EarlierClaim]] = field(default_factory=list)
+    """Opened earlier; the item had lost its link, and has it back."""
+    in_progress: list[tuple[ActionItemRecord, EarlierClaim]] = field(default_factory=list)
+    """Claimed by another run lately: that run is at it, or the next run looks for it."""
+    uncertain: list[tuple[ActionItemRecord, str]] = field(default_factory=list)
+    """GitHub gave no clear answer: the issue may exist; a later run looks for it."""
     changed_meanwhile: list[Exported] = field(default_factory=list)
-    """Created, but the item was edited meanwhile: the URL could not be written into it."""
+    """Opened, but the item was edited meanwhile: the URL could not be written into it."""
+    taken_over: list[Exported] = field(default_factory=list)
+    """Opened after another run had taken the claim over: there may be two issues."""
     refused: list[tuple[ActionItemRecord, str]] = field(default_factory=list)
     stopped: str | None = None
-    """Why the run stopped early (the token, the repository, a rate limit)."""
+    """Why the run stopped early (the token, the repository, a limit, no answer)."""
     not_reached: int = 0
 
-
-def items_to_export(database: Database, filters: ActionFilters) -> list[ActionItemRecord]:
-    with database.reading() as session:
-        return [item for item in action_items(session, filters) if exportable(item)]
-
-
-def issue_for(
-    item: ActionItemRecord, *, base_url: str, language: str, labels: list[str]
-) -> NewIssue:
-    """The issue: the task as its title; the postmortem, horizon, owner and due date in its
-    body. The owner is written as code so that a name is not taken for a GitHub mention."""
-    assert item.task is not None
-    words = LABELS[Language(language)]
-    link = f"{base_url.rstrip('/')}/postmortems/{item.postmortem_id}"
-    title = item.postmortem_title or item.postmortem_id
-    japanese = language == Language.ja
-    rows = [
-        (
-            "対応期間" if japanese else "Horizon",
-            words[f"{item.horizon}_section"] if item.horizon else "-",
-        ),
-        ("担当者" if japanese else "Owner", f"`{item.owner}`" if item.owner else "-"),
-        ("期限" if japanese else "Due", item.due.isoformat() if item.due else "-"),
-        (
-            "ステータス" if japanese else "Status",
-            ACTION_STATUS_WORDS[ActionStatus(item.status)] if item.status else "-",
-        ),
-    ]
-    number = f" {item.number}" if item.number is not None else ""
-    lead = (
-        f"ポストモーテム [{_escaped(title)}]({link}) のアクションアイテム{number}。"
-        if japanese
-        else f"Action item{number} of the postmortem [{_escaped(title)}]({link})."
-    )
-    table = "\n".join(["| | |", "|---|---|", *(f"| {k} | {_escaped(v)} |" for k, v in rows)])
-    marker = f"<!-- hansei: postmortem {item.postmortem_id} action {item_key(item)} -->"
-    return NewIssue(title=item.task, body=f"{lead}\n\n{table}\n\n{marker}\n", labels=labels)
+    @property
+    def troubles(self) -> bool:
+        """Whether anything needs a person: what went in progress elsewhere does not."""
+        return bool(
+            self.stopped
+            or self.uncertain
+            or self.changed_meanwhile
+            or self.taken_over
+            or self.refused
+        )
 
 
-def _escaped(text: str) -> str:
-    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+@dataclass(frozen=True)
+class _Claimed:
+    held: Claim
+    issue: NewIssue
+    item: ActionItem
+    index: int
 
 
 def export_issues(
@@ -110,96 +166,194 @@ def export_issues(
     items: list[ActionItemRecord],
     *,
     repository: str,
-    create: CreateIssue,
-    issue: Callable[[ActionItemRecord], NewIssue],
+    tracker: IssueTracker,
     user: str,
+    base_url: str,
+    labels: Sequence[str] = (),
+    limit: int | None = None,
     pause_seconds: float = 1.0,
-    retry_unconfirmed_after: dt.timedelta | None = None,
 ) -> ExportReport:
-    """Create the issues of `items` one after another (GitHub asks for a pause between
-    writes), stopping at the first refusal that would refuse the rest too.
-
-    An item whose issue an earlier run began and never confirmed is left alone, unless
-    `retry_unconfirmed_after` says that run is long over (someone checked that GitHub
-    has no such issue)."""
+    """Open the issues of `items` one after another, at most `limit` of them, with a pause
+    between writes as GitHub asks; stop at the first refusal that would refuse the rest
+    too, and at the first request GitHub left unanswered."""
     report = ExportReport()
-    created_any = False
-    for position, item in enumerate(items):
-        key = item_key(item)
-        now = dt.datetime.now(dt.UTC)
-        with database.transaction() as session:
-            earlier = exports.claim(
-                session,
-                postmortem_id=item.postmortem_id,
-                item_key=key,
-                repository=repository,
-                user=user,
-                now=now,
-                take_over_before=now - retry_unconfirmed_after
-                if retry_unconfirmed_after is not None
-                else None,
-            )
-            if earlier is not None and earlier.issue_url is not None:
-                written = _write_back(session, item, earlier.issue_url, user)
-                (report.linked_again if written else report.changed_meanwhile).append(
-                    Exported(item, earlier.issue_url)
-                )
-                continue
-        if earlier is not None:
-            report.unconfirmed.append((item, earlier))
-            continue
-        if created_any and pause_seconds:
-            time.sleep(pause_seconds)
-        try:
-            url = create(repository, issue(item))
-        except GitHubError as error:
-            with database.transaction() as session:
-                exports.release(session, postmortem_id=item.postmortem_id, item_key=key)
-            if error.per_item:
-                report.refused.append((item, str(error)))
-                continue
-            report.stopped = str(error)
+    writes = 0
+    for position, record in enumerate(items):
+        if limit is not None and len(report.created) >= limit:
             report.not_reached = len(items) - position
             break
-        created_any = True
-        with database.transaction() as session:
-            exports.confirm(session, postmortem_id=item.postmortem_id, item_key=key, issue_url=url)
-            written = _write_back(session, item, url, user)
-        (report.created if written else report.changed_meanwhile).append(Exported(item, url))
+        step = _claim(database, record, repository, user, base_url, list(labels))
+        if step is None:
+            continue
+        if isinstance(step, EarlierClaim):
+            report.in_progress.append((record, step))
+            continue
+        if isinstance(step, Exported):
+            report.linked_again.append(step)
+            continue
+        try:
+            url = None
+            if step.held.taken_over_from is not None:
+                text = marker(record.postmortem_id, step.held.item_key)
+                since = step.held.taken_over_from - LOOK_BACK
+                url = tracker.find(repository, text, since=since)
+            found = url is not None
+            if url is None:
+                if writes and pause_seconds:
+                    time.sleep(pause_seconds)
+                writes += 1
+                url = tracker.create(repository, step.issue)
+        except GitHubError as error:
+            if error.may_exist:
+                report.uncertain.append((record, str(error)))
+            else:
+                with database.transaction() as session:
+                    exports.release(session, step.held)
+                if error.per_item:
+                    report.refused.append((record, str(error)))
+                    continue
+            report.stopped = str(error)
+            report.not_reached = len(items) - position - 1
+            break
+        exported = Exported(record, url)
+        outcome = _confirm(database, step, url, user)
+        if outcome == "taken over":
+            report.taken_over.append(exported)
+        elif outcome == "changed":
+            report.changed_meanwhile.append(exported)
+        else:
+            (report.found if found else report.created).append(exported)
     return report
 
 
-def _write_back(session: Session, item: ActionItemRecord, url: str, user: str) -> bool:
-    """The URL into the item, as a new revision; False when the item is no longer there
-    as it was (edited, removed, or given an issue by hand)."""
-    stored = repo.get(session, item.postmortem_id, for_update=True)
+def _claim(
+    database: Database,
+    record: ActionItemRecord,
+    repository: str,
+    user: str,
+    base_url: str,
+    labels: list[str],
+) -> _Claimed | EarlierClaim | Exported | None:
+    """Claim the item as the postmortem holds it now: None when it is gone, done or has
+    an issue by now; the claim that holds it; or the link of an issue opened earlier,
+    written back."""
+    with database.transaction() as session:
+        stored = postmortems.get(session, record.postmortem_id, for_update=True)
+        items = stored.postmortem.action_items
+        index = _locate(items, record)
+        if index is None or not exportable(items[index]):
+            return None
+        key = item_key(items, index)
+        issue = issue_for(stored.postmortem, stored.id, index, base_url=base_url, labels=labels)
+        now = dt.datetime.now(dt.UTC)
+        held = exports.claim(
+            session,
+            postmortem_id=stored.id,
+            item_key=key,
+            repository=repository,
+            user=user,
+            now=now,
+            take_over_before=now - RUN_OVER_AFTER,
+        )
+        if isinstance(held, Claim):
+            return _Claimed(held, issue, items[index], index)
+        if held.issue_url is None:
+            return held
+        _write_link(session, stored, index, held.issue_url, user)
+        return Exported(record, held.issue_url)
+
+
+def _locate(items: Sequence[ActionItem], record: ActionItemRecord) -> int | None:
+    """The listed item in the document as it is now: where it stood if it is still the
+    same there, else the first one alike."""
+    alike = (record.horizon, record.number, record.task)
+
+    def same(item: ActionItem) -> bool:
+        return (item.horizon.value, item.number, item.task) == alike
+
+    if record.position < len(items) and same(items[record.position]):
+        return record.position
+    return next((index for index, item in enumerate(items) if same(item)), None)
+
+
+def _confirm(database: Database, claimed: _Claimed, url: str, user: str) -> str:
+    """Keep the URL with the claim and write it into the item: "written", "changed" (the
+    item is not there as it was), or "taken over" (another run holds the claim now)."""
+    with database.transaction() as session:
+        if not exports.confirm(session, claimed.held, url):
+            return "taken over"
+        stored = postmortems.get(session, claimed.held.postmortem_id, for_update=True)
+        items = stored.postmortem.action_items
+        index = next(
+            (i for i in range(len(items)) if item_key(items, i) == claimed.held.item_key), None
+        )
+        if index is None and claimed.index < len(items):
+            # Retitled while its issue was opened: the same place, horizon and number.
+            then, now = claimed.item, items[claimed.index]
+            if now.issue_url is None and (now.horizon, now.number) == (then.horizon, then.number):
+                index = claimed.index
+        if index is None or items[index].issue_url not in (None, url):
+            return "changed"
+        if items[index].issue_url is None:
+            _write_link(session, stored, index, url, user)
+        return "written"
+
+
+def _write_link(
+    session: Session, stored: postmortems.StoredPostmortem, index: int, url: str, user: str
+) -> None:
     items = list(stored.postmortem.action_items)
-    for index, candidate in enumerate(items):
-        if (candidate.number, candidate.task) == (item.number, item.task):
-            if candidate.issue_url is not None:
-                return candidate.issue_url == url
-            items[index] = candidate.model_copy(update={"issue_url": url})
-            repo.update(
-                session,
-                item.postmortem_id,
-                stored.postmortem.model_copy(update={"action_items": items}),
-                user=user,
-                base_revision=stored.revision,
-                kind="issue",
-                note=f"issue {url}",
-            )
-            return True
-    return False
+    items[index] = items[index].model_copy(update={"issue_url": url})
+    postmortems.update(
+        session,
+        stored.id,
+        stored.postmortem.model_copy(update={"action_items": items}),
+        user=user,
+        base_revision=stored.revision,
+        kind="issue",
+        note=f"issue {url}",
+    )
+
+
+@dataclass(frozen=True)
+class Planned:
+    item: ActionItemRecord
+    claim: EarlierClaim | None
+    """What holds the item already, if anything."""
+
+
+def plan(database: Database, items: list[ActionItemRecord]) -> list[Planned]:
+    """What a run would do with each item, for --dry-run: the claims that hold them."""
+    planned = []
+    with database.reading() as session:
+        claims: dict[str, dict[str, EarlierClaim]] = {}
+        documents: dict[str, Postmortem] = {}
+        for record in items:
+            pid = record.postmortem_id
+            if pid not in documents:
+                documents[pid] = postmortems.get(session, pid).postmortem
+                claims[pid] = exports.claims_of(session, pid)
+            index = _locate(documents[pid].action_items, record)
+            if index is None:
+                continue
+            key = item_key(documents[pid].action_items, index)
+            planned.append(Planned(record, claims[pid].get(key)))
+    return planned
 
 
 __all__ = [
+    "LOOK_BACK",
     "RUN_OVER_AFTER",
-    "CreateIssue",
+    "EarlierClaim",
     "ExportReport",
     "Exported",
+    "IssueTracker",
+    "Planned",
     "export_issues",
     "exportable",
     "issue_for",
     "item_key",
     "items_to_export",
+    "marker",
+    "plan",
 ]

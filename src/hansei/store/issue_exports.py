@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hansei.store.database import insert_or_ignore
 from hansei.store.tables import IssueExportRow, table_of
 
 _EXPORTS = table_of(IssueExportRow)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """This run's hold on an item: only the holder of `token` confirms or releases it."""
+
+    postmortem_id: str
+    item_key: str
+    token: str
+    taken_over_from: dt.datetime | None = None
+    """When the run whose unconfirmed claim this took over had claimed the item: its issue
+    may exist, created since then."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +33,7 @@ class EarlierClaim:
     claimed_by: str
     claimed_at: dt.datetime
     issue_url: str | None
-    """None: claimed but never confirmed (a run died, or one is running now)."""
+    """None: claimed but not confirmed (a run is at it, or one ended without knowing)."""
 
 
 def claim(
@@ -31,64 +44,80 @@ def claim(
     repository: str,
     user: str,
     now: dt.datetime,
-    take_over_before: dt.datetime | None = None,
-) -> EarlierClaim | None:
-    """Take the item for creating its issue: None when taken now, else the earlier claim
-    (the unique key decides between two runs at once). An unconfirmed claim made before
-    `take_over_before` is taken over: its run is known to have ended without an issue."""
+    take_over_before: dt.datetime,
+) -> Claim | EarlierClaim:
+    """Take the item for creating its issue, else the claim that holds it (the unique key
+    decides between two runs at once). An unconfirmed claim made before
+    `take_over_before` belongs to a run that is over: it is taken over."""
+    token = uuid.uuid4().hex
     values = {
         "postmortem_id": postmortem_id,
         "item_key": item_key,
         "repository": repository,
+        "claim_token": token,
         "claimed_by": user,
         "claimed_at": now,
     }
-    statement: sa.Insert
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(_EXPORTS).values(values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(_EXPORTS).values(values).on_conflict_do_nothing()
+    statement = insert_or_ignore(session, _EXPORTS, values)
     if session.execute(statement.returning(_EXPORTS.c.id)).first() is not None:
-        return None
-    if take_over_before is not None:
-        taken = session.execute(
-            sa.update(_EXPORTS)
-            .where(
-                _EXPORTS.c.postmortem_id == postmortem_id,
-                _EXPORTS.c.item_key == item_key,
-                _EXPORTS.c.issue_url.is_(None),
-                _EXPORTS.c.claimed_at < take_over_before,
-            )
-            .values(repository=repository, claimed_by=user, claimed_at=now)
-            .returning(_EXPORTS.c.id)
-        ).first()
-        if taken is not None:
-            return None
-    earlier = session.execute(
+        return Claim(postmortem_id, item_key, token)
+    mine = (_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == item_key)
+    row = session.execute(
         sa.select(
             _EXPORTS.c.repository,
             _EXPORTS.c.claimed_by,
             _EXPORTS.c.claimed_at,
             _EXPORTS.c.issue_url,
-        ).where(_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == item_key)
+            _EXPORTS.c.claim_token,
+        ).where(*mine)
     ).one()
-    return EarlierClaim(*earlier)
-
-
-def confirm(session: Session, *, postmortem_id: str, item_key: str, issue_url: str) -> None:
-    session.execute(
+    earlier = EarlierClaim(*row[:4])
+    if earlier.issue_url is not None or earlier.claimed_at >= take_over_before:
+        return earlier
+    taken = session.execute(
         sa.update(_EXPORTS)
-        .where(_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == item_key)
+        .where(*mine, _EXPORTS.c.issue_url.is_(None), _EXPORTS.c.claim_token == row.claim_token)
+        .values(repository=repository, claim_token=token, claimed_by=user, claimed_at=now)
+        .returning(_EXPORTS.c.id)
+    ).first()
+    if taken is None:
+        return earlier
+    return Claim(postmortem_id, item_key, token, taken_over_from=earlier.claimed_at)
+
+
+def _held(held: Claim) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        _EXPORTS.c.postmortem_id == held.postmortem_id,
+        _EXPORTS.c.item_key == held.item_key,
+        _EXPORTS.c.claim_token == held.token,
+    )
+
+
+def confirm(session: Session, held: Claim, issue_url: str) -> bool:
+    """Keep the issue's URL with the claim; False when another run took the claim over."""
+    done = session.execute(
+        sa.update(_EXPORTS)
+        .where(*_held(held), _EXPORTS.c.issue_url.is_(None))
         .values(issue_url=issue_url)
-    )
+        .returning(_EXPORTS.c.id)
+    ).first()
+    return done is not None
 
 
-def release(session: Session, *, postmortem_id: str, item_key: str) -> None:
-    """Give a claim back: the issue was not created, and the next run tries again."""
-    session.execute(
-        sa.delete(_EXPORTS).where(
-            _EXPORTS.c.postmortem_id == postmortem_id,
-            _EXPORTS.c.item_key == item_key,
-            _EXPORTS.c.issue_url.is_(None),
-        )
+def release(session: Session, held: Claim) -> None:
+    """Give a claim back: no issue was created, and the next run tries again."""
+    session.execute(sa.delete(_EXPORTS).where(*_held(held), _EXPORTS.c.issue_url.is_(None)))
+
+
+def claims_of(session: Session, postmortem_id: str) -> dict[str, EarlierClaim]:
+    """The claims on a postmortem's items, by item key."""
+    rows = session.execute(
+        sa.select(
+            _EXPORTS.c.item_key,
+            _EXPORTS.c.repository,
+            _EXPORTS.c.claimed_by,
+            _EXPORTS.c.claimed_at,
+            _EXPORTS.c.issue_url,
+        ).where(_EXPORTS.c.postmortem_id == postmortem_id)
     )
+    return {row.item_key: EarlierClaim(*row[1:]) for row in rows}

@@ -39,6 +39,8 @@ class ActionItemRecord:
     due: dt.date | None
     status: str | None
     issue_url: str | None
+    position: int
+    """Where the item stands among its postmortem's action items."""
 
 
 def action_items(
@@ -57,6 +59,7 @@ def action_items(
         ActionItemRow.due,
         ActionItemRow.status,
         ActionItemRow.issue_url,
+        ActionItemRow.position,
     ).join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
     if filters.owner:
         statement = statement.where(ActionItemRow.owner.in_(owner_spellings(filters.owner)))

@@ -222,6 +222,8 @@ class IssueExportRow(Base):
     )
     item_key: Mapped[str] = mapped_column(sa.String(64))
     repository: Mapped[str] = mapped_column(sa.Text)
+    claim_token: Mapped[str] = mapped_column(sa.String(32))
+    """Which run holds the claim: only that run confirms or releases it."""
     claimed_by: Mapped[str] = mapped_column(sa.Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     issue_url: Mapped[str | None] = mapped_column(sa.Text)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         ),
         sa.Column("item_key", sa.String(64), nullable=False),
         sa.Column("repository", sa.Text(), nullable=False),
+        sa.Column("claim_token", sa.String(32), nullable=False),
         sa.Column("claimed_by", sa.Text(), nullable=False),
         sa.Column("claimed_at", sa.DateTime(), nullable=False),
         sa.Column("issue_url", sa.Text()),
