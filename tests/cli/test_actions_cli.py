@@ -38,3 +38,18 @@ def test_actions_as_json_csv_and_a_table(tmp_path: Path) -> None:
     table = _actions(url, "--overdue")
     assert "overdue" in table
     assert overdue[0]["task"][:20] in table
+
+
+def test_actions_in_a_table_per_owner(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hansei.db'}"
+    CliRunner().invoke(app, ["import", str(EXAMPLES), "--db", url])
+    everything = json.loads(_actions(url, "--format", "json"))
+    owners = sorted({item["owner"].lower() for item in everything if item["owner"]})
+    result = CliRunner().invoke(
+        app, ["actions", "--group-by", "owner", "--db", url], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code == 0, result.output
+    headings = [line for line in result.stdout.splitlines() if line.startswith("@")]
+    counts = {owner: sum(1 for i in everything if (i["owner"] or "").lower() == owner)
+              for owner in owners}  # fmt: skip
+    assert headings == [f"{owner} ({counts[owner]})" for owner in owners]

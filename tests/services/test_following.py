@@ -6,7 +6,7 @@ import datetime as dt
 
 from hansei.model import ActionStatus, Status
 from hansei.services import saving
-from hansei.services.following import follow_ups
+from hansei.services.following import Grouping, follow_ups, grouped
 from hansei.services.searching import ActionFilters
 from hansei.store import Database
 from tests.factories import postmortem
@@ -81,3 +81,45 @@ def test_items_with_the_same_task_keep_their_own_history(database: Database) -> 
     assert ann.last_change is None
     assert ben.last_change is not None
     assert ben.last_change.changed_by == "ben"
+
+
+def test_items_grouped_by_horizon_owner_and_service(database: Database) -> None:
+    for day, title, services, owners in (
+        (1, "auth", ["Auth API", "Walk API"], ["@Mori", "ito"]),
+        (3, "search", ["Search API"], ["mori", None]),
+        (5, "nowhere", [], ["@ito", None]),
+    ):
+        document = postmortem(
+            title=title,
+            impact={"services": services},
+            action_items=[
+                {"horizon": horizon, "task": f"{title} {index}", "owner": owner,
+                 "due": f"2025-03-0{day + index}"}
+                for index, (horizon, owner) in enumerate(
+                    zip(("long_term", "immediate"), owners, strict=True)
+                )
+            ],
+        )  # fmt: skip
+        saving.create_postmortem(database, document, user="t")
+    found = follow_ups(database, ActionFilters(), timezone="Asia/Tokyo", today=dt.date(2025, 3, 1))
+
+    def tasks(by: Grouping) -> list[tuple[str, list[str | None]]]:
+        return [
+            (name, [f.item.task for f in items]) for name, items in grouped(database, found, by)
+        ]
+
+    assert tasks(Grouping.horizon) == [
+        ("immediate", ["auth 1", "search 1", "nowhere 1"]),
+        ("long_term", ["auth 0", "search 0", "nowhere 0"]),
+    ]
+    assert tasks(Grouping.owner) == [
+        ("@ito", ["auth 1", "nowhere 0"]),
+        ("@mori", ["auth 0", "search 0"]),
+        ("-", ["search 1", "nowhere 1"]),
+    ]
+    assert tasks(Grouping.service) == [
+        ("Auth API", ["auth 0", "auth 1"]),
+        ("Search API", ["search 0", "search 1"]),
+        ("Walk API", ["auth 0", "auth 1"]),
+        ("-", ["nowhere 0", "nowhere 1"]),
+    ]

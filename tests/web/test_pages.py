@@ -124,6 +124,14 @@ def test_action_items_mark_what_is_overdue_and_outside_its_horizon(site: Site) -
     assert 'class="badge warning"' in runbook
     assert 'class="badge overdue"' not in runbook
     assert '<a href="https://github.com/acme/ops/issues/12">acme/ops#12</a>' in runbook
+    by_owner = browser.get("/actions", params={"group": "owner"}).text
+    headings = [part.split("</h2>")[0] for part in by_owner.split("<h2>")[1:]]
+    assert {"@someone", "@viewer-user"} <= set(headings)
+    assert headings == [*sorted(headings[:-1], key=str.casefold), "-"]
+    viewer_section = by_owner.split("<h2>@viewer-user</h2>")[1].split("</section>")[0]
+    assert "rotate the key" in viewer_section
+    assert "write the runbook" not in viewer_section
+    assert '<option value="owner" selected>' in by_owner
     jira = everyone[everyone.index("tracked in Jira") :].split("</tr>")[0]
     assert "OPS-7" in jira
     assert "<a href" not in jira.split("</td>")[0]

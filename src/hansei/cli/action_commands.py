@@ -19,7 +19,7 @@ from hansei.errors import UsageError
 from hansei.integrations.github import GitHubIssues, checked_repository
 from hansei.model import ActionStatus, Horizon, issue_label
 from hansei.services import issue_export
-from hansei.services.following import FollowUp, follow_ups, team_today
+from hansei.services.following import FollowUp, Grouping, follow_ups, grouped, team_today
 from hansei.services.searching import ActionFilters, ActionItemRecord
 
 _COLUMNS = (
@@ -69,6 +69,10 @@ def actions_command(
     horizon: Annotated[Horizon | None, typer.Option("--horizon")] = None,
     service: Annotated[str | None, typer.Option("--service")] = None,
     output: Annotated[ActionsFormat, typer.Option("--format")] = ActionsFormat.table,
+    group_by: Annotated[
+        Grouping | None,
+        typer.Option("--group-by", help="A table per horizon, owner or service (--format table)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Action items across all postmortems, soonest due first: overdue and out-of-horizon
@@ -85,6 +89,7 @@ def actions_command(
     )
     with open_store(db) as database:
         found = follow_ups(database, filters, timezone=settings.timezone)
+        groups = grouped(database, found, group_by) if group_by else [("", found)]
     rows = [_row(follow_up) for follow_up in found]
     if output == ActionsFormat.json:
         typer.echo(dump_json(rows))
@@ -95,20 +100,28 @@ def actions_command(
         writer.writerows(rows)
         typer.echo(buffer.getvalue(), nl=False)
     else:
-        table = Table("due", "status", "owner", "task", "postmortem", box=None)
-        for row in rows:
-            marks = ("  overdue" if row["overdue"] else "") + (
-                "  outside its horizon" if row["outside_horizon"] else ""
-            )
-            table.add_row(
-                (row["due"] or "-") + marks,
-                row["status"] or "",
-                row["owner"] or "",
-                (row["task"] or "")
-                + (f"  ({issue_label(row['issue_url'])})" if row["issue_url"] else ""),
-                f"{row['postmortem'][:8]} {row['title'] or ''}",
-            )
-        stdout_console().print(table)
+        console = stdout_console()
+        for name, members in groups:
+            if name:
+                console.print(f"\n{name} ({len(members)})", style="bold", markup=False)
+            console.print(_table([_row(follow_up) for follow_up in members]))
+
+
+def _table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("due", "status", "owner", "task", "postmortem", box=None)
+    for row in rows:
+        marks = ("  overdue" if row["overdue"] else "") + (
+            "  outside its horizon" if row["outside_horizon"] else ""
+        )
+        table.add_row(
+            (row["due"] or "-") + marks,
+            row["status"] or "",
+            row["owner"] or "",
+            (row["task"] or "")
+            + (f"  ({issue_label(row['issue_url'])})" if row["issue_url"] else ""),
+            f"{row['postmortem'][:8]} {row['title'] or ''}",
+        )
+    return table
 
 
 @actions_app.command("export")

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from hansei.model import Horizon
 from hansei.model.actions import due_in_horizon
+from hansei.model.reviews import person
 from hansei.services.searching import (
     ActionFilters,
     ActionItemRecord,
     StatusChange,
     find_action_items,
     last_status_changes,
+    services_of_postmortems,
 )
 from hansei.store import Database
 
@@ -64,3 +67,37 @@ def follow_ups(
         )
         for item in items
     ]
+
+
+class Grouping(StrEnum):
+    horizon = "horizon"
+    owner = "owner"
+    service = "service"
+
+
+NOBODY = "-"
+"""The group of items without an owner, or of postmortems that name no service."""
+
+
+def grouped(
+    database: Database, found: list[FollowUp], by: Grouping
+) -> list[tuple[str, list[FollowUp]]]:
+    """The items in groups, each group in due order: by horizon (immediate first), by owner
+    (`@mori` and `mori` together) or by service (an item of a postmortem naming two
+    services is in both); groups by name, the one without a name last."""
+    groups: dict[str, list[FollowUp]] = {}
+    if by == Grouping.horizon:
+        for horizon in Horizon:
+            groups[horizon.value] = [f for f in found if f.item.horizon == horizon.value]
+        return [(name, items) for name, items in groups.items() if items]
+    if by == Grouping.owner:
+        for follow_up in found:
+            owner = follow_up.item.owner
+            name = f"@{person(owner)}" if owner else NOBODY
+            groups.setdefault(name, []).append(follow_up)
+    else:
+        services = services_of_postmortems(database, [f.item.postmortem_id for f in found])
+        for follow_up in found:
+            for name in services.get(follow_up.item.postmortem_id) or [NOBODY]:
+                groups.setdefault(name, []).append(follow_up)
+    return sorted(groups.items(), key=lambda group: (group[0] == NOBODY, group[0].casefold()))

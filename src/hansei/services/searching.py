@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from hansei.metrics import budget_minutes, minutes_between
-from hansei.store import Database, action_changes, listing, queries, search
+from hansei.store import Database, action_changes, filters, listing, queries, search
 from hansei.store.action_changes import ItemKey, StatusChange
 from hansei.store.filters import SearchFilters
 from hansei.store.listing import PostmortemSummary, SortOrder
@@ -89,6 +89,12 @@ def list_postmortems(
         return listing.list_postmortems(
             connection, filters or SearchFilters(), sort=sort, limit=limit, offset=offset
         )
+
+
+def services_of_postmortems(database: Database, ids: list[str]) -> dict[str, list[str]]:
+    """The services each postmortem names."""
+    with database.querying() as connection:
+        return filters.services_of(connection, sorted(set(ids)))
 
 
 def last_status_changes(

@@ -85,6 +85,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "overdue": ("期限切れ", "Overdue"),
     "horizon": ("期間", "Horizon"),
     "owner": ("担当者", "Owner"),
+    "group_by": ("まとめ方", "Group by"),
     "due": ("期限", "Due"),
     "task": ("タスク", "Task"),
     "issue": ("イシュー", "Issue"),

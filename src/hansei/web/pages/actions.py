@@ -1,4 +1,5 @@
-"""The action-items page: mine, overdue, by horizon, across every postmortem."""
+"""The action-items page: mine, overdue, by horizon, owner or service, across every
+postmortem."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
 from hansei.services import searching
 from hansei.services.accounts import SignedIn
-from hansei.services.following import follow_ups, team_today
+from hansei.services.following import Grouping, follow_ups, grouped, team_today
 from hansei.services.searching import ActionFilters
 from hansei.web.action_items import action_read
 from hansei.web.auth import require
@@ -32,6 +33,7 @@ async def actions_page(
     horizon: str = "",
     status: str = "",
     service: str = "",
+    group: str = "",
 ) -> Response:
     context = app_context(request)
     timezone = context.settings.timezone
@@ -45,14 +47,16 @@ async def actions_page(
         overdue_on=now if overdue else None,
     )
     found = follow_ups(context.database, filters, timezone=timezone, today=now, limit=500)
-    items = [action_read(follow_up) for follow_up in found]
-    groups = [(h.value, [item for item in items if item.horizon == h.value]) for h in Horizon]
+    grouping = Grouping(group) if group in Grouping.__members__ else Grouping.horizon
+    groups = grouped(context.database, found, grouping)
     return render(
         request,
         "actions.html",
         user,
-        groups=[(name, rows) for name, rows in groups if rows],
-        count=len(items),
+        groups=[(name, [action_read(f) for f in rows]) for name, rows in groups],
+        grouping=grouping.value,
+        groupings=[g.value for g in Grouping],
+        count=len(found),
         today=now,
         query={
             "owner": owner,
@@ -61,6 +65,7 @@ async def actions_page(
             "horizon": horizon,
             "status": status,
             "service": service,
+            "group": grouping.value,
         },
         horizons=[h.value for h in Horizon],
         statuses=[s.value for s in ActionStatus],
