@@ -27,6 +27,8 @@ class GitHub:
     prefix: str
     opened: list[dict[str, Any]] = field(default_factory=list)
     refuse_titles: set[str] = field(default_factory=set)
+    lost_answers: set[str] = field(default_factory=set)
+    """Titles whose issue is created and whose answer is a 502, as from a proxy that gave up."""
     moved: dict[str, str] = field(default_factory=dict)
     """Renamed repositories: old OWNER/REPO to new."""
     delay_seconds: float = 0.0
@@ -86,6 +88,8 @@ class GitHub:
                 "updated_at": dt.datetime.now(dt.UTC),
             }
             self.opened.append(issue)
+        if title in self.lost_answers:
+            return 502, {"message": "Server Error"}
         return 201, {"number": number, "html_url": issue["html_url"], "title": title}
 
     def _list(self, repo: str, query: dict[str, list[str]]) -> Answer:

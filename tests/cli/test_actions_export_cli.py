@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+import sqlalchemy as sa
+from typer.testing import CliRunner, Result
 
 from hansei.cli.app import app
+from hansei.services import history, saving, searching
+from hansei.store import open_database
+from hansei.store.tables import IssueExportRow
 from tests.conftest import EXAMPLES
 from tests.github_server import TOKEN, github_server
 
@@ -128,3 +133,71 @@ def test_an_item_github_refuses_is_named_and_the_run_exits_1(tmp_path: Path) -> 
         result.stderr
     )
     assert result.stdout.endswith("1 issue opened in acme/api\n")
+
+
+def test_an_unanswered_issue_is_in_progress_then_found_then_linked_again(tmp_path: Path) -> None:
+    url = _imported(tmp_path)
+    open_items = [item for item in _actions(url, "mito") if item["status"] != "done"]
+    first_task = str(open_items[0]["task"])
+    export = ["actions", "export", "--github", "acme/api", "--owner", "mito", "--db", url]
+    runner = CliRunner()
+
+    def run(*extra: str) -> Result:
+        return runner.invoke(app, [*export, *extra], env=env)
+
+    with github_server() as github:
+        env = {**NO_TOKENS, "GITHUB_TOKEN": TOKEN, "HANSEI_GITHUB_API_URL": github.api_url}
+        github.lost_answers = {first_task}
+        lost = run()
+        github.lost_answers = set()
+        planned_soon = run("--dry-run", "--limit", "1")
+        soon = run()
+        _age_claims(url, dt.timedelta(minutes=20))
+        planned_later = run("--dry-run")
+        later = run()
+        _clear_links(url)
+        planned_again = run("--dry-run")
+        again = run()
+    assert lost.exit_code == 1
+    assert "GitHub did not say whether it opened the issue (GitHub answered 502" in lost.stderr
+    assert "stopped: GitHub answered 502: Server Error" in lost.stderr
+    assert planned_soon.stdout.startswith("in progress: ")
+    assert planned_soon.stdout.endswith("1 issue would be opened in acme/api\n")
+    assert soon.exit_code == 0, soon.output
+    assert f"in progress: {str(open_items[0]['postmortem'])[:8]} item 3: " in soon.stdout
+    assert soon.stdout.endswith("1 issue opened in acme/api, 1 in progress elsewhere\n")
+    assert planned_later.stdout.startswith("would look for the issue ")
+    assert later.exit_code == 0, later.output
+    assert later.stdout.startswith("found https://github.example/acme/api/issues/1  ")
+    assert planned_again.stdout.count("would link again https://github.example/acme/api/") == 2
+    assert again.stdout.endswith("0 issues opened in acme/api, 2 linked again\n")
+    assert len(github.opened) == 2
+
+
+def _age_claims(url: str, by: dt.timedelta) -> None:
+    database = open_database(url)
+    try:
+        with database.transaction() as session:
+            for claim in session.scalars(sa.select(IssueExportRow)):
+                claim.claimed_at -= by
+                claim.first_claimed_at -= by
+    finally:
+        database.dispose()
+
+
+def _clear_links(url: str) -> None:
+    """Every item loses its link, as when files without them are imported again."""
+    database = open_database(url)
+    try:
+        summaries, _ = searching.list_postmortems(database)
+        for summary in summaries:
+            stored = history.get_postmortem(database, summary.id)
+            items = [
+                i.model_copy(update={"issue_url": None}) for i in stored.postmortem.action_items
+            ]
+            document = stored.postmortem.model_copy(update={"action_items": items})
+            saving.update_postmortem(
+                database, summary.id, document, user="t", base_revision=stored.revision
+            )
+    finally:
+        database.dispose()

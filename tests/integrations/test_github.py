@@ -150,3 +150,21 @@ def test_a_repository_is_written_owner_slash_name(written: str) -> None:
     with pytest.raises(UsageError, match="write the repository as OWNER/REPO"):
         checked_repository(written)
     assert checked_repository("acme-inc/api.v2_x") == "acme-inc/api.v2_x"
+
+
+def test_the_search_reads_further_pages_and_gives_up_rather_than_guess() -> None:
+    now = dt.datetime.now(dt.UTC)
+    with github_server() as github:
+        github.opened.extend(
+            {"repo": "o/r", "number": n, "html_url": f"https://github.example/o/r/issues/{n}",
+             "body": f"<!-- {n} -->", "updated_at": now}
+            for n in range(1, 1002)
+        )  # fmt: skip
+        issues = GitHubIssues(TOKEN, api_url=github.api_url)
+        second_page = issues.find("o/r", "<!-- 901 -->", since=now - dt.timedelta(minutes=1))
+        with pytest.raises(GitHubError, match="more than 1000 issues of o/r changed since"):
+            issues.find("o/r", "<!-- nowhere -->", since=now - dt.timedelta(minutes=1))
+        issues.close()
+    assert second_page == "https://github.example/o/r/issues/901"
+    pages = [r.path.rsplit("page=", 1)[1] for r in github.received]
+    assert pages == ["1", "2", *(str(n) for n in range(1, 11))]

@@ -92,13 +92,24 @@ def _links(database: Database, postmortem_id: str) -> list[tuple[str | None, str
     return [(item.task, item.issue_url) for item in stored.action_items]
 
 
-def _claim(database: Database, postmortem_id: str, index: int, at: dt.datetime) -> exports.Claim:
-    """An item claimed at `at` by a run that then died."""
+def _claim(
+    database: Database,
+    postmortem_id: str,
+    index: int,
+    at: dt.datetime,
+    repository: str = REPOSITORY,
+) -> exports.Claim:
+    """An item claimed at `at` by a run that then died (or took over a claim older than
+    `at`)."""
+    items = history.get_postmortem(database, postmortem_id).postmortem.action_items
+    item = items[index]
+    claimed = exports.ClaimedItem(
+        issue_export.item_key(items, index), item.horizon.value, item.number, item.task or ""
+    )
     with database.transaction() as session:
-        items = history.get_postmortem(database, postmortem_id).postmortem.action_items
         held = exports.claim(
-            session, postmortem_id=postmortem_id, item_key=issue_export.item_key(items, index),
-            repository=REPOSITORY, user="cron", now=at, take_over_before=at,
+            session, postmortem_id=postmortem_id, item=claimed, repository=repository,
+            user="cron", now=at, take_over_before=at,
         )  # fmt: skip
     assert isinstance(held, exports.Claim)
     return held
@@ -358,14 +369,17 @@ def test_a_claim_taken_over_is_neither_confirmed_nor_released_by_its_first_holde
     long_ago = dt.datetime.now(dt.UTC) - 2 * issue_export.RUN_OVER_AFTER
     first = _claim(database, postmortem_id, 0, long_ago)
     second = _claim(database, postmortem_id, 0, dt.datetime.now(dt.UTC))
-    assert second.taken_over_from is not None
+    assert second.taken_over is not None
     with database.transaction() as session:
-        assert not exports.confirm(session, first, "https://github.example/x/y/issues/1")
+        assert not exports.confirm(session, first, "https://github.example/x/y/issues/1", "x/y")
         exports.release(session, first)
-        assert exports.confirm(session, second, "https://github.example/x/y/issues/2")
+        assert exports.confirm(session, second, "https://github.example/x/y/issues/2", "x/y")
         exports.release(session, second)
         claims = exports.claims_of(session, postmortem_id)
-    assert [claim.issue_url for claim in claims.values()] == ["https://github.example/x/y/issues/2"]
+    assert [(claim.issue_url, claim.repository) for claim in claims] == [
+        ("https://github.example/x/y/issues/2", "x/y")
+    ]
+    assert claims[0].first_claimed_at == long_ago
 
 
 def test_writes_to_github_are_a_pause_apart(database: Database) -> None:
@@ -385,3 +399,137 @@ def test_writes_to_github_are_a_pause_apart(database: Database) -> None:
     times = [request.at for request in github.writes()]
     assert len(times) == 4
     assert all(later - earlier >= 0.3 for earlier, later in itertools.pairwise(times))
+
+
+def _age_claims(database: Database, by: dt.timedelta) -> None:
+    """Make every claim `by` older, as if the runs that made them had been that long ago."""
+    with database.transaction() as session:
+        for claim in session.scalars(sa.select(IssueExportRow)):
+            claim.claimed_at -= by
+            claim.first_claimed_at -= by
+
+
+class _Blind:
+    """GitHub answers writes, but its list of issues times out."""
+
+    def __init__(self, tracker: GitHubIssues) -> None:
+        self.tracker = tracker
+
+    def create(self, repository: str, issue: NewIssue) -> str:
+        return self.tracker.create(repository, issue)
+
+    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+        raise GitHubError("GitHub at x: timed out")
+
+
+def test_an_issue_that_cannot_be_looked_for_is_not_opened_again(database: Database) -> None:
+    postmortem_id = _store(database)
+    with github_server() as github, _tracker(github) as tracker:
+        _run(database, _Unanswered(tracker), filters=ActionFilters(owner="ksato"))
+        _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        blind = _run(database, _Blind(tracker), filters=ActionFilters(owner="ksato"))
+        assert [item.task for item, _ in blind.not_looked_for] == ["Add a nil guard"]
+        assert blind.troubles
+        _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        seeing = _run(database, tracker, filters=ActionFilters(owner="ksato"))
+    assert [e.item.task for e in seeing.found] == ["Add a nil guard"]
+    assert len(github.opened) == 1
+    assert _links(database, postmortem_id)[0][1] == "https://github.example/acme/walk-api/issues/1"
+
+
+def test_the_search_goes_back_to_the_first_claim_and_its_repository(database: Database) -> None:
+    postmortem_id = _store(database)
+    with github_server() as github, _tracker(github) as tracker:
+        # A first run asked acme/walk-api 30 minutes ago and heard nothing back...
+        _run(database, _Unanswered(tracker), filters=ActionFilters(owner="ksato"))
+        github.opened[0]["updated_at"] -= dt.timedelta(minutes=29)
+        _age_claims(database, dt.timedelta(minutes=30))
+        # ...a second took its claim over 15 minutes ago and died before looking.
+        _claim(database, postmortem_id, 0, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=15))
+        issues = issue_export.items_to_export(database, ActionFilters(owner="ksato"))
+        report = issue_export.export_issues(
+            database, issues, repository="acme/elsewhere", tracker=tracker, user="exporter",
+            base_url="https://h", pause_seconds=0,
+        )  # fmt: skip
+    assert [e.issue_url for e in report.found] == ["https://github.example/acme/walk-api/issues/1"]
+    assert len(github.opened) == 1
+    with database.reading() as session:
+        (claim,) = exports.claims_of(session, postmortem_id)
+    assert (claim.repository, claim.issue_url) == (REPOSITORY, report.found[0].issue_url)
+
+
+def _edit_first_item(database: Database, postmortem_id: str, **changes: object) -> None:
+    stored = history.get_postmortem(database, postmortem_id)
+    items = stored.postmortem.action_items
+    document = stored.postmortem.model_copy(
+        update={"action_items": [items[0].model_copy(update=changes), *items[1:]]}
+    )
+    saving.update_postmortem(
+        database, postmortem_id, document, user="author", base_revision=stored.revision
+    )
+
+
+def test_a_renumbered_item_that_lost_its_link_gets_it_back(database: Database) -> None:
+    postmortem_id = _store(database, status="draft")
+    with github_server() as github:
+        _export(database, github, filters=ActionFilters(owner="ksato"))
+        _edit_first_item(database, postmortem_id, number=11, issue_url=None)
+        report = _export(database, github, filters=ActionFilters(owner="ksato"))
+        again = _export(database, github, filters=ActionFilters(owner="ksato"))
+    assert [e.issue_url for e in report.linked_again] == [
+        "https://github.example/acme/walk-api/issues/1"
+    ]
+    assert (again.linked_again, len(github.opened)) == ([], 1)
+
+
+def test_an_item_retitled_after_its_issue_went_unanswered_is_looked_for_by_its_old_marker(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database, status="draft")
+    with github_server() as github, _tracker(github) as tracker:
+        _run(database, _Unanswered(tracker), filters=ActionFilters(owner="ksato"))
+        _edit_first_item(database, postmortem_id, task="Add nil guards everywhere")
+        soon = _run(database, tracker, filters=ActionFilters(owner="ksato"))
+        _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        later = _run(database, tracker, filters=ActionFilters(owner="ksato"))
+        settled = _run(database, tracker, filters=ActionFilters(owner="ksato"))
+    assert [item.task for item, _ in soon.in_progress] == ["Add nil guards everywhere"]
+    assert [e.issue_url for e in later.found] == ["https://github.example/acme/walk-api/issues/1"]
+    assert len(github.opened) == 1
+    assert _links(database, postmortem_id)[0] == (
+        "Add nil guards everywhere",
+        "https://github.example/acme/walk-api/issues/1",
+    )
+    assert (settled.created, settled.found, settled.linked_again) == ([], [], [])
+
+
+def test_an_unnumbered_item_removed_while_its_issue_opened_lends_its_link_to_nobody(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database, status="draft")
+
+    class RemovingTracker:
+        def create(self, repository: str, issue: NewIssue) -> str:
+            stored = history.get_postmortem(database, postmortem_id)
+            items = [i for i in stored.postmortem.action_items if i.task != "Chaos drills"]
+            document = stored.postmortem.model_copy(update={"action_items": items})
+            saving.update_postmortem(
+                database, postmortem_id, document, user="a", base_revision=stored.revision
+            )
+            return "https://github.example/acme/walk-api/issues/99"
+
+        def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+            raise AssertionError("nothing to look for")
+
+    chaos = [r for r in issue_export.items_to_export(database, ActionFilters())
+             if r.task == "Chaos drills"]  # fmt: skip
+    report = issue_export.export_issues(
+        database, chaos, repository=REPOSITORY, tracker=RemovingTracker(), user="exporter",
+        base_url="https://h", pause_seconds=0,
+    )  # fmt: skip
+    assert [e.issue_url for e in report.changed_meanwhile] == [
+        "https://github.example/acme/walk-api/issues/99"
+    ]
+    assert all(
+        url is None for task, url in _links(database, postmortem_id) if task != "Tracked elsewhere"
+    )

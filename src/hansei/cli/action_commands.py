@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 from enum import StrEnum
@@ -217,22 +218,34 @@ def _after_run(claim: issue_export.EarlierClaim) -> str:
 
 
 def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int | None) -> None:
-    opening = 0
+    now = dt.datetime.now(dt.UTC)
+    opening = beyond = 0
     for step in planned:
-        claim = step.claim
-        if claim is None:
+        action, claim = step.action(now), step.claim
+        if action in ("open", "look for"):
             if limit is not None and opening >= limit:
+                beyond += 1
                 continue
             opening += 1
+        if action == "open":
             typer.echo(f"would open: {_described(step.item)}")
-        elif claim.issue_url is not None:
+        elif action == "link again" and claim is not None:
             typer.echo(f"would link again {claim.issue_url}: {_described(step.item)}")
-        else:
+        elif action == "look for" and claim is not None:
             typer.echo(
-                f"claimed by {claim.claimed_by} at {claim.claimed_at:%Y-%m-%d %H:%M} UTC: "
-                f"{_described(step.item)} (looked for on GitHub from {_after_run(claim)})"
+                f"would look for the issue {claim.claimed_by} began at "
+                f"{claim.first_claimed_at:%Y-%m-%d %H:%M} UTC, and open one if there is none: "
+                f"{_described(step.item)}"
             )
-    typer.echo(f"{_counted(opening, 'issue')} would be opened in {repository}")
+        elif claim is not None:
+            typer.echo(
+                f"in progress: {_described(step.item)}: claimed by {claim.claimed_by} at "
+                f"{claim.claimed_at:%H:%M} UTC"
+            )
+    typer.echo(
+        f"{_counted(opening, 'issue')} would be opened in {repository}"
+        + (f", {beyond} more beyond --limit" if beyond else "")
+    )
 
 
 def _print_report(report: issue_export.ExportReport, repository: str) -> None:
@@ -266,6 +279,13 @@ def _print_report(report: issue_export.ExportReport, repository: str) -> None:
             f"hansei: {_described(item)}: GitHub did not say whether it opened the issue "
             f"({reason}); a run in {issue_export.RUN_OVER_AFTER.seconds // 60} minutes or "
             "later looks for it before opening another",
+            markup=False,
+        )
+    for item, reason in report.not_looked_for:
+        errors.print(
+            f"hansei: {_described(item)}: an earlier run may have opened its issue, and it "
+            f"could not be looked for ({reason}); nothing was opened, a run in "
+            f"{issue_export.RUN_OVER_AFTER.seconds // 60} minutes or later looks again",
             markup=False,
         )
     for item, reason in report.refused:

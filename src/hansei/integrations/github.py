@@ -119,7 +119,8 @@ class GitHubIssues:
             ) from error
 
     def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
-        """The html_url of an issue updated since `since` whose body holds `text`."""
+        """The html_url of an issue updated since `since` whose body holds `text`, None
+        when there is none; GitHubError when too many changed to look through them."""
         for page in range(1, PAGES_SEARCHED + 1):
             parameters = {
                 "state": "all",
@@ -145,7 +146,10 @@ class GitHubIssues:
                 return found[-1]  # the oldest: any later one is the duplicate
             if len(issues) < PAGE_SIZE:
                 return None
-        return None
+        raise GitHubError(
+            f"more than {PAGES_SEARCHED * PAGE_SIZE} issues of {repository} changed since "
+            f"{since:%Y-%m-%d %H:%M} UTC: look for {text!r} by hand"
+        )
 
     def _send(self, method: str, repository: str, **options: Any) -> httpx.Response:
         url = f"{self._api_url}/repos/{repository}/issues"

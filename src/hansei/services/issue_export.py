@@ -28,12 +28,13 @@ from hansei.model import ActionItem, ActionStatus, Postmortem
 from hansei.store import Database
 from hansei.store import issue_exports as exports
 from hansei.store import repository as postmortems
-from hansei.store.issue_exports import Claim, EarlierClaim
+from hansei.store.issue_exports import Claim, ClaimedItem, EarlierClaim
 from hansei.store.queries import ActionFilters, ActionItemRecord, action_items
 
 RUN_OVER_AFTER = dt.timedelta(minutes=10)
-"""An unconfirmed claim this old belongs to a run that is over: each of a run's requests
-gives up after 30 s without an answer."""
+"""An unconfirmed claim this old belongs to a run that is over: a run waits at most 30 s
+for each part of GitHub's answer. (One suspended longer finds its claim taken over and
+says so.)"""
 LOOK_BACK = dt.timedelta(minutes=1)
 """How long before a claim its issue may have been created (clocks differ)."""
 
@@ -85,6 +86,7 @@ def issue_for(
     *,
     base_url: str,
     labels: list[str],
+    marker_key: str | None = None,
 ) -> NewIssue:
     """The issue of an item: its task as the title; the postmortem (linked), horizon,
     owner, due date and status in the body, in the postmortem's language. The owner is
@@ -106,7 +108,7 @@ def issue_for(
     ]
     rows = [f"| {name} | {_escaped(value)} |" for name, value in
             zip(words["issue_fields"].split("|"), values, strict=True)]  # fmt: skip
-    key = item_key(postmortem.action_items, index)
+    key = marker_key or item_key(postmortem.action_items, index)
     body = "\n".join([lead, "", "| | |", "|---|---|", *rows, "", marker(postmortem_id, key), ""])
     return NewIssue(title=item.task, body=body, labels=labels)
 
@@ -129,9 +131,11 @@ class ExportReport:
     linked_again: list[Exported] = field(default_factory=list)
     """Opened earlier; the item had lost its link, and has it back."""
     in_progress: list[tuple[ActionItemRecord, EarlierClaim]] = field(default_factory=list)
-    """Claimed by another run lately: that run is at it, or the next run looks for it."""
+    """Claimed by another run lately: that run is at it, or a later run looks for it."""
     uncertain: list[tuple[ActionItemRecord, str]] = field(default_factory=list)
-    """GitHub gave no clear answer: the issue may exist; a later run looks for it."""
+    """GitHub gave no clear answer to a create: the issue may exist; a later run looks."""
+    not_looked_for: list[tuple[ActionItemRecord, str]] = field(default_factory=list)
+    """The issue an earlier run may have opened could not be looked for: nothing opened."""
     changed_meanwhile: list[Exported] = field(default_factory=list)
     """Opened, but the item was edited meanwhile: the URL could not be written into it."""
     taken_over: list[Exported] = field(default_factory=list)
@@ -143,10 +147,11 @@ class ExportReport:
 
     @property
     def troubles(self) -> bool:
-        """Whether anything needs a person: what went in progress elsewhere does not."""
+        """Whether anything needs a person: what is in progress elsewhere does not."""
         return bool(
             self.stopped
             or self.uncertain
+            or self.not_looked_for
             or self.changed_meanwhile
             or self.taken_over
             or self.refused
@@ -158,7 +163,10 @@ class _Claimed:
     held: Claim
     issue: NewIssue
     item: ActionItem
+    """The item as it was when claimed."""
     index: int
+    key: str
+    """The item's own key then (the claim's may be older: the item was retitled)."""
 
 
 def export_issues(
@@ -175,7 +183,7 @@ def export_issues(
 ) -> ExportReport:
     """Open the issues of `items` one after another, at most `limit` of them, with a pause
     between writes as GitHub asks; stop at the first refusal that would refuse the rest
-    too, and at the first request GitHub left unanswered."""
+    too, and at the first request GitHub leaves unanswered."""
     report = ExportReport()
     writes = 0
     for position, record in enumerate(items):
@@ -191,32 +199,36 @@ def export_issues(
         if isinstance(step, Exported):
             report.linked_again.append(step)
             continue
-        try:
-            url = None
-            if step.held.taken_over_from is not None:
-                text = marker(record.postmortem_id, step.held.item_key)
-                since = step.held.taken_over_from - LOOK_BACK
-                url = tracker.find(repository, text, since=since)
-            found = url is not None
-            if url is None:
-                if writes and pause_seconds:
-                    time.sleep(pause_seconds)
-                writes += 1
+        url, where = None, repository
+        if step.held.taken_over is not None:
+            try:
+                url, where = _look_for(tracker, step.held, repository)
+            except GitHubError as error:
+                report.not_looked_for.append((record, str(error)))
+                report.stopped = str(error)
+                report.not_reached = len(items) - position - 1
+                break
+        found = url is not None
+        if url is None:
+            if writes and pause_seconds:
+                time.sleep(pause_seconds)
+            writes += 1
+            try:
                 url = tracker.create(repository, step.issue)
-        except GitHubError as error:
-            if error.may_exist:
-                report.uncertain.append((record, str(error)))
-            else:
-                with database.transaction() as session:
-                    exports.release(session, step.held)
-                if error.per_item:
-                    report.refused.append((record, str(error)))
-                    continue
-            report.stopped = str(error)
-            report.not_reached = len(items) - position - 1
-            break
+            except GitHubError as error:
+                if error.may_exist:
+                    report.uncertain.append((record, str(error)))
+                else:
+                    with database.transaction() as session:
+                        exports.release(session, step.held)
+                    if error.per_item:
+                        report.refused.append((record, str(error)))
+                        continue
+                report.stopped = str(error)
+                report.not_reached = len(items) - position - 1
+                break
         exported = Exported(record, url)
-        outcome = _confirm(database, step, url, user)
+        outcome = _confirm(database, step, url, where, user)
         if outcome == "taken over":
             report.taken_over.append(exported)
         elif outcome == "changed":
@@ -224,6 +236,42 @@ def export_issues(
         else:
             (report.found if found else report.created).append(exported)
     return report
+
+
+def _look_for(tracker: IssueTracker, held: Claim, repository: str) -> tuple[str | None, str]:
+    """The issue the run whose claim this took over may have opened: in the repository it
+    was asked for, and in this run's, since that run first claimed the item."""
+    assert held.taken_over is not None
+    text = marker(held.postmortem_id, held.item_key)
+    since = held.taken_over.first_claimed_at - LOOK_BACK
+    for where in dict.fromkeys([held.taken_over.repository, repository]):
+        url = tracker.find(where, text, since=since)
+        if url is not None:
+            return url, where
+    return None, repository
+
+
+def _claimed_item(items: Sequence[ActionItem], index: int) -> ClaimedItem:
+    item = items[index]
+    return ClaimedItem(item_key(items, index), item.horizon.value, item.number, item.task or "")
+
+
+def _claim_key(claims: list[EarlierClaim], items: Sequence[ActionItem], index: int) -> str:
+    """The key to claim the item under: its own, unless a claim whose item is gone was
+    this item before it was retitled or renumbered: same horizon, and the same task, or
+    the same number while that claim's issue is in doubt."""
+    key = item_key(items, index)
+    if any(claim.item.key == key for claim in claims):
+        return key
+    current = {item_key(items, i) for i in range(len(items))}
+    item = items[index]
+    for claim in claims:
+        if claim.item.key in current or claim.item.horizon != item.horizon.value:
+            continue
+        in_doubt = claim.issue_url is None and claim.item.number is not None
+        if claim.item.task == item.task or (in_doubt and claim.item.number == item.number):
+            return claim.item.key
+    return key
 
 
 def _claim(
@@ -243,23 +291,29 @@ def _claim(
         index = _locate(items, record)
         if index is None or not exportable(items[index]):
             return None
-        key = item_key(items, index)
-        issue = issue_for(stored.postmortem, stored.id, index, base_url=base_url, labels=labels)
+        own = _claimed_item(items, index)
+        claim_key = _claim_key(exports.claims_of(session, stored.id), items, index)
+        issue = issue_for(
+            stored.postmortem, stored.id, index, base_url=base_url, labels=labels,
+            marker_key=claim_key,
+        )  # fmt: skip
         now = dt.datetime.now(dt.UTC)
         held = exports.claim(
             session,
             postmortem_id=stored.id,
-            item_key=key,
+            item=ClaimedItem(claim_key, own.horizon, own.number, own.task),
             repository=repository,
             user=user,
             now=now,
             take_over_before=now - RUN_OVER_AFTER,
         )
         if isinstance(held, Claim):
-            return _Claimed(held, issue, items[index], index)
+            return _Claimed(held, issue, items[index], index, own.key)
         if held.issue_url is None:
             return held
         _write_link(session, stored, index, held.issue_url, user)
+        if claim_key != own.key:
+            exports.rekey(session, stored.id, claim_key, own)
         return Exported(record, held.issue_url)
 
 
@@ -276,26 +330,29 @@ def _locate(items: Sequence[ActionItem], record: ActionItemRecord) -> int | None
     return next((index for index, item in enumerate(items) if same(item)), None)
 
 
-def _confirm(database: Database, claimed: _Claimed, url: str, user: str) -> str:
+def _confirm(database: Database, claimed: _Claimed, url: str, where: str, user: str) -> str:
     """Keep the URL with the claim and write it into the item: "written", "changed" (the
     item is not there as it was), or "taken over" (another run holds the claim now)."""
+    held = claimed.held
     with database.transaction() as session:
-        if not exports.confirm(session, claimed.held, url):
+        if not exports.confirm(session, held, url, where):
             return "taken over"
-        stored = postmortems.get(session, claimed.held.postmortem_id, for_update=True)
+        stored = postmortems.get(session, held.postmortem_id, for_update=True)
         items = stored.postmortem.action_items
-        index = next(
-            (i for i in range(len(items)) if item_key(items, i) == claimed.held.item_key), None
-        )
-        if index is None and claimed.index < len(items):
+        index = next((i for i in range(len(items)) if item_key(items, i) == claimed.key), None)
+        then = claimed.item
+        if index is None and then.number is not None and claimed.index < len(items):
             # Retitled while its issue was opened: the same place, horizon and number.
-            then, now = claimed.item, items[claimed.index]
+            now = items[claimed.index]
             if now.issue_url is None and (now.horizon, now.number) == (then.horizon, then.number):
                 index = claimed.index
         if index is None or items[index].issue_url not in (None, url):
             return "changed"
         if items[index].issue_url is None:
             _write_link(session, stored, index, url, user)
+        own = _claimed_item(items, index)
+        if own.key != held.item_key:
+            exports.rekey(session, held.postmortem_id, held.item_key, own)
         return "written"
 
 
@@ -321,23 +378,34 @@ class Planned:
     claim: EarlierClaim | None
     """What holds the item already, if anything."""
 
+    def action(self, now: dt.datetime) -> str:
+        """What a run now would do: "open", "link again", "in progress" (another run
+        holds it) or "look for" (an earlier run may have opened it: look, then open)."""
+        if self.claim is None:
+            return "open"
+        if self.claim.issue_url is not None:
+            return "link again"
+        return "in progress" if self.claim.claimed_at >= now - RUN_OVER_AFTER else "look for"
+
 
 def plan(database: Database, items: list[ActionItemRecord]) -> list[Planned]:
     """What a run would do with each item, for --dry-run: the claims that hold them."""
     planned = []
     with database.reading() as session:
-        claims: dict[str, dict[str, EarlierClaim]] = {}
+        claims: dict[str, list[EarlierClaim]] = {}
         documents: dict[str, Postmortem] = {}
         for record in items:
             pid = record.postmortem_id
             if pid not in documents:
                 documents[pid] = postmortems.get(session, pid).postmortem
                 claims[pid] = exports.claims_of(session, pid)
-            index = _locate(documents[pid].action_items, record)
+            actions = documents[pid].action_items
+            index = _locate(actions, record)
             if index is None:
                 continue
-            key = item_key(documents[pid].action_items, index)
-            planned.append(Planned(record, claims[pid].get(key)))
+            key = _claim_key(claims[pid], actions, index)
+            held = next((claim for claim in claims[pid] if claim.item.key == key), None)
+            planned.append(Planned(record, held))
     return planned
 
 

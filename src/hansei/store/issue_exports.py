@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,31 +18,60 @@ _EXPORTS = table_of(IssueExportRow)
 
 
 @dataclass(frozen=True)
+class ClaimedItem:
+    """An item as a claim knows it: by its key, and what it said when it was claimed."""
+
+    key: str
+    horizon: str
+    number: int | None
+    task: str
+
+
+@dataclass(frozen=True)
+class EarlierClaim:
+    item: ClaimedItem
+    repository: str
+    claimed_by: str
+    claimed_at: dt.datetime
+    first_claimed_at: dt.datetime
+    issue_url: str | None
+    """None: claimed but not confirmed (a run is at it, or one ended without knowing)."""
+
+
+@dataclass(frozen=True)
 class Claim:
     """This run's hold on an item: only the holder of `token` confirms or releases it."""
 
     postmortem_id: str
     item_key: str
     token: str
-    taken_over_from: dt.datetime | None = None
-    """When the run whose unconfirmed claim this took over had claimed the item: its issue
-    may exist, created since then."""
+    taken_over: EarlierClaim | None = None
+    """The unconfirmed claim of a run that is over: its issue may exist."""
 
 
-@dataclass(frozen=True)
-class EarlierClaim:
-    repository: str
-    claimed_by: str
-    claimed_at: dt.datetime
-    issue_url: str | None
-    """None: claimed but not confirmed (a run is at it, or one ended without knowing)."""
+_COLUMNS = (
+    _EXPORTS.c.item_key,
+    _EXPORTS.c.horizon,
+    _EXPORTS.c.number,
+    _EXPORTS.c.task,
+    _EXPORTS.c.repository,
+    _EXPORTS.c.claimed_by,
+    _EXPORTS.c.claimed_at,
+    _EXPORTS.c.first_claimed_at,
+    _EXPORTS.c.issue_url,
+)
+
+
+def _earlier(row: Sequence[Any]) -> EarlierClaim:
+    key, horizon, number, task, *rest = row
+    return EarlierClaim(ClaimedItem(key, horizon, number, task), *rest)
 
 
 def claim(
     session: Session,
     *,
     postmortem_id: str,
-    item_key: str,
+    item: ClaimedItem,
     repository: str,
     user: str,
     now: dt.datetime,
@@ -52,37 +83,34 @@ def claim(
     token = uuid.uuid4().hex
     values = {
         "postmortem_id": postmortem_id,
-        "item_key": item_key,
+        "item_key": item.key,
+        "horizon": item.horizon,
+        "number": item.number,
+        "task": item.task,
         "repository": repository,
         "claim_token": token,
         "claimed_by": user,
         "claimed_at": now,
+        "first_claimed_at": now,
     }
     statement = insert_or_ignore(session, _EXPORTS, values)
     if session.execute(statement.returning(_EXPORTS.c.id)).first() is not None:
-        return Claim(postmortem_id, item_key, token)
-    mine = (_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == item_key)
-    row = session.execute(
-        sa.select(
-            _EXPORTS.c.repository,
-            _EXPORTS.c.claimed_by,
-            _EXPORTS.c.claimed_at,
-            _EXPORTS.c.issue_url,
-            _EXPORTS.c.claim_token,
-        ).where(*mine)
-    ).one()
-    earlier = EarlierClaim(*row[:4])
+        return Claim(postmortem_id, item.key, token)
+    mine = (_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == item.key)
+    row = session.execute(sa.select(*_COLUMNS, _EXPORTS.c.claim_token).where(*mine)).one()
+    earlier = _earlier(row[:-1])
     if earlier.issue_url is not None or earlier.claimed_at >= take_over_before:
         return earlier
+    # The first claim's repository and time stay: they say where and since when to look.
     taken = session.execute(
         sa.update(_EXPORTS)
-        .where(*mine, _EXPORTS.c.issue_url.is_(None), _EXPORTS.c.claim_token == row.claim_token)
-        .values(repository=repository, claim_token=token, claimed_by=user, claimed_at=now)
+        .where(*mine, _EXPORTS.c.issue_url.is_(None), _EXPORTS.c.claim_token == row[-1])
+        .values(claim_token=token, claimed_by=user, claimed_at=now)
         .returning(_EXPORTS.c.id)
     ).first()
     if taken is None:
         return earlier
-    return Claim(postmortem_id, item_key, token, taken_over_from=earlier.claimed_at)
+    return Claim(postmortem_id, item.key, token, taken_over=earlier)
 
 
 def _held(held: Claim) -> tuple[sa.ColumnElement[bool], ...]:
@@ -93,12 +121,13 @@ def _held(held: Claim) -> tuple[sa.ColumnElement[bool], ...]:
     )
 
 
-def confirm(session: Session, held: Claim, issue_url: str) -> bool:
-    """Keep the issue's URL with the claim; False when another run took the claim over."""
+def confirm(session: Session, held: Claim, issue_url: str, repository: str) -> bool:
+    """Keep the issue's URL (and its repository) with the claim; False when another run
+    took the claim over."""
     done = session.execute(
         sa.update(_EXPORTS)
         .where(*_held(held), _EXPORTS.c.issue_url.is_(None))
-        .values(issue_url=issue_url)
+        .values(issue_url=issue_url, repository=repository)
         .returning(_EXPORTS.c.id)
     ).first()
     return done is not None
@@ -109,15 +138,23 @@ def release(session: Session, held: Claim) -> None:
     session.execute(sa.delete(_EXPORTS).where(*_held(held), _EXPORTS.c.issue_url.is_(None)))
 
 
-def claims_of(session: Session, postmortem_id: str) -> dict[str, EarlierClaim]:
-    """The claims on a postmortem's items, by item key."""
-    rows = session.execute(
-        sa.select(
-            _EXPORTS.c.item_key,
-            _EXPORTS.c.repository,
-            _EXPORTS.c.claimed_by,
-            _EXPORTS.c.claimed_at,
-            _EXPORTS.c.issue_url,
-        ).where(_EXPORTS.c.postmortem_id == postmortem_id)
+def rekey(session: Session, postmortem_id: str, old_key: str, item: ClaimedItem) -> None:
+    """The claim follows its item to a new key (the item was retitled or renumbered),
+    unless a claim holds that key already."""
+    other = _EXPORTS.alias("other")
+    taken = sa.exists().where(other.c.postmortem_id == postmortem_id, other.c.item_key == item.key)
+    session.execute(
+        sa.update(_EXPORTS)
+        .where(_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == old_key, ~taken)
+        .values(item_key=item.key, horizon=item.horizon, number=item.number, task=item.task)
     )
-    return {row.item_key: EarlierClaim(*row[1:]) for row in rows}
+
+
+def claims_of(session: Session, postmortem_id: str) -> list[EarlierClaim]:
+    """The claims on a postmortem's items."""
+    rows = session.execute(
+        sa.select(*_COLUMNS)
+        .where(_EXPORTS.c.postmortem_id == postmortem_id)
+        .order_by(_EXPORTS.c.id)
+    )
+    return [_earlier(row) for row in rows]

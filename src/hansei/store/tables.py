@@ -221,11 +221,19 @@ class IssueExportRow(Base):
         sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE")
     )
     item_key: Mapped[str] = mapped_column(sa.String(64))
+    horizon: Mapped[str] = mapped_column(sa.String(16))
+    number: Mapped[int | None] = mapped_column(sa.Integer)
+    task: Mapped[str] = mapped_column(sa.Text)
+    """The item as it was claimed: a claim whose key no item has any more (the item was
+    retitled or renumbered) still finds its item by horizon and number, or by task."""
     repository: Mapped[str] = mapped_column(sa.Text)
+    """Where the issue was first asked for; once confirmed, where it is."""
     claim_token: Mapped[str] = mapped_column(sa.String(32))
     """Which run holds the claim: only that run confirms or releases it."""
     claimed_by: Mapped[str] = mapped_column(sa.Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    first_claimed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    """When the first run claimed the item: its issue, if any, is no older."""
     issue_url: Mapped[str | None] = mapped_column(sa.Text)
 
 
