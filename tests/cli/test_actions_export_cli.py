@@ -170,6 +170,7 @@ def test_an_unanswered_issue_is_in_progress_then_found_then_linked_again(tmp_pat
     assert later.exit_code == 0, later.output
     assert later.stdout.startswith("found https://github.example/acme/api/issues/1  ")
     assert planned_again.stdout.count("would link again https://github.example/acme/api/") == 2
+    assert again.stdout.startswith("linked again https://github.example/acme/api/issues/")
     assert again.stdout.endswith("0 issues opened in acme/api, 2 linked again\n")
     assert len(github.opened) == 2
 

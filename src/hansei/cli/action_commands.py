@@ -189,6 +189,9 @@ def export_command(
                 base_url=settings.base_url,
                 labels=label or [],
                 limit=limit,
+                on_linked=lambda how, exported: typer.echo(
+                    f"{how} {exported.issue_url}  {_described(exported.item)}"
+                ),
             )
         finally:
             tracker.close()
@@ -249,12 +252,6 @@ def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int
 
 
 def _print_report(report: issue_export.ExportReport, repository: str) -> None:
-    for exported in report.created:
-        typer.echo(f"opened {exported.issue_url}  {_described(exported.item)}")
-    for exported in report.found:
-        typer.echo(f"found {exported.issue_url}  {_described(exported.item)} (opened earlier)")
-    for exported in report.linked_again:
-        typer.echo(f"linked again {exported.issue_url}  {_described(exported.item)}")
     for item, claim in report.in_progress:
         typer.echo(
             f"in progress: {_described(item)}: claimed by {claim.claimed_by} at "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -180,11 +180,19 @@ def export_issues(
     labels: Sequence[str] = (),
     limit: int | None = None,
     pause_seconds: float = 1.0,
+    on_linked: Callable[[str, Exported], None] | None = None,
 ) -> ExportReport:
     """Open the issues of `items` one after another, at most `limit` of them, with a pause
     between writes as GitHub asks; stop at the first refusal that would refuse the rest
-    too, and at the first request GitHub leaves unanswered."""
+    too, and at the first request GitHub leaves unanswered. `on_linked` hears of each item
+    linked ("opened", "found", "linked again") as it happens."""
     report = ExportReport()
+
+    def linked(how: str, into: list[Exported], exported: Exported) -> None:
+        into.append(exported)
+        if on_linked is not None:
+            on_linked(how, exported)
+
     writes = 0
     for position, record in enumerate(items):
         if limit is not None and len(report.created) >= limit:
@@ -197,7 +205,7 @@ def export_issues(
             report.in_progress.append((record, step))
             continue
         if isinstance(step, Exported):
-            report.linked_again.append(step)
+            linked("linked again", report.linked_again, step)
             continue
         url, where = None, repository
         if step.held.taken_over is not None:
@@ -233,8 +241,10 @@ def export_issues(
             report.taken_over.append(exported)
         elif outcome == "changed":
             report.changed_meanwhile.append(exported)
+        elif found:
+            linked("found", report.found, exported)
         else:
-            (report.found if found else report.created).append(exported)
+            linked("opened", report.created, exported)
     return report
 
 
