@@ -136,6 +136,20 @@ def test_no_answer_leaves_the_issue_in_doubt_but_no_connection_does_not() -> Non
     assert timed_out.value.may_exist
 
 
+@pytest.mark.parametrize("token", ["", "  ", "github_pat_…", "two words"])
+def test_a_token_that_cannot_be_sent_is_refused_before_anything_is(token: str) -> None:
+    with pytest.raises(UsageError, match="GITHUB_TOKEN: a token is printable ASCII"):
+        GitHubIssues(token, token_name="GITHUB_TOKEN")
+
+
+def test_a_token_read_with_its_newline_is_sent_without_it() -> None:
+    with github_server() as github:
+        issues = GitHubIssues(TOKEN + "\n", api_url=github.api_url)
+        issues.create("o/r", ISSUE)
+        issues.close()
+    assert github.received[0].headers["authorization"] == f"Bearer {TOKEN}"
+
+
 def test_the_token_goes_over_https_except_to_this_machine() -> None:
     with pytest.raises(UsageError, match="the token is sent over https only"):
         GitHubIssues("t", api_url="http://github.example/api/v3")

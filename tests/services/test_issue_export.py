@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from hansei.integrations.github import GitHubError, GitHubIssues, NewIssue
-from hansei.model import ActionStatus, Postmortem
+from hansei.model import ActionItem, ActionStatus, Postmortem
 from hansei.services import history, issue_export, saving
 from hansei.services.issue_export import ExportReport, IssueTracker
 from hansei.services.searching import ActionFilters
@@ -376,8 +376,8 @@ def test_a_claim_taken_over_is_neither_confirmed_nor_released_by_its_first_holde
         assert exports.confirm(session, second, "https://github.example/x/y/issues/2", "x/y")
         exports.release(session, second)
         claims = exports.claims_of(session, postmortem_id)
-    assert [(claim.issue_url, claim.repository) for claim in claims] == [
-        ("https://github.example/x/y/issues/2", "x/y")
+    assert [(claim.issue_url, claim.repositories) for claim in claims] == [
+        ("https://github.example/x/y/issues/2", ("x/y",))
     ]
     assert claims[0].first_claimed_at == long_ago
 
@@ -455,7 +455,7 @@ def test_the_search_goes_back_to_the_first_claim_and_its_repository(database: Da
     assert len(github.opened) == 1
     with database.reading() as session:
         (claim,) = exports.claims_of(session, postmortem_id)
-    assert (claim.repository, claim.issue_url) == (REPOSITORY, report.found[0].issue_url)
+    assert (claim.repositories, claim.issue_url) == ((REPOSITORY,), report.found[0].issue_url)
 
 
 def _edit_first_item(database: Database, postmortem_id: str, **changes: object) -> None:
@@ -533,3 +533,125 @@ def test_an_unnumbered_item_removed_while_its_issue_opened_lends_its_link_to_nob
     assert all(
         url is None for task, url in _links(database, postmortem_id) if task != "Tracked elsewhere"
     )
+
+
+def _insert_first_item(database: Database, postmortem_id: str, **item: object) -> None:
+    """A new item before the others, taking number 1; the numbered ones move up by one."""
+    stored = history.get_postmortem(database, postmortem_id)
+    moved = [
+        i.model_copy(update={"number": i.number + 1}) if i.number is not None else i
+        for i in stored.postmortem.action_items
+    ]
+    new = ActionItem.model_validate({"number": 1, "horizon": "immediate", **item})
+    document = stored.postmortem.model_copy(update={"action_items": [new, *moved]})
+    saving.update_postmortem(
+        database, postmortem_id, document, user="author", base_revision=stored.revision
+    )
+
+
+def test_a_new_item_taking_the_number_of_one_in_doubt_gets_its_own_issue(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database, status="draft")
+    with github_server() as github, _tracker(github) as tracker:
+        _run(database, _Unanswered(tracker), filters=ActionFilters(owner="ksato"))
+        _insert_first_item(database, postmortem_id, task="Roll back", owner="@ksato")
+        _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        report = _run(database, tracker, filters=ActionFilters(owner="ksato"))
+    assert [e.item.task for e in report.created] == ["Roll back"]
+    assert [e.item.task for e in report.found] == ["Add a nil guard"]
+    links = dict(_links(database, postmortem_id))
+    assert links["Add a nil guard"] == "https://github.example/acme/walk-api/issues/1"
+    assert links["Roll back"] == "https://github.example/acme/walk-api/issues/2"
+    assert len(github.opened) == 2
+
+
+def test_an_item_renumbered_while_its_issue_opened_gets_the_link_not_its_new_neighbour(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database, status="draft")
+
+    class InsertingTracker:
+        def create(self, repository: str, issue: NewIssue) -> str:
+            _insert_first_item(database, postmortem_id, task="Roll back", owner="@x")
+            return "https://github.example/acme/walk-api/issues/7"
+
+        def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+            raise AssertionError("nothing to look for")
+
+    report = _run(database, InsertingTracker(), filters=ActionFilters(owner="ksato"))
+    assert [e.item.task for e in report.created] == ["Add a nil guard"]
+    links = dict(_links(database, postmortem_id))
+    assert links["Add a nil guard"] == "https://github.example/acme/walk-api/issues/7"
+    assert links["Roll back"] is None
+
+
+def test_a_new_item_with_an_old_task_does_not_take_an_issue_another_item_links(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database, status="draft")
+    with github_server() as github:
+        _export(database, github, filters=ActionFilters(owner="ksato"))
+        _edit_first_item(database, postmortem_id, task="Add nil guards everywhere")
+        _insert_first_item(database, postmortem_id, task="Add a nil guard", owner="@ksato")
+        report = _export(database, github, filters=ActionFilters(owner="ksato"))
+    assert (report.linked_again, [e.item.task for e in report.created]) == (
+        [],
+        ["Add a nil guard"],
+    )
+    links = dict(_links(database, postmortem_id))
+    assert links["Add nil guards everywhere"] == "https://github.example/acme/walk-api/issues/1"
+    assert links["Add a nil guard"] == "https://github.example/acme/walk-api/issues/2"
+
+
+def test_every_repository_asked_is_searched(database: Database) -> None:
+    postmortem_id = _store(database)
+    with github_server() as github, _tracker(github) as tracker:
+        for where in ("acme/one", "acme/two"):
+            issue_export.export_issues(
+                database,
+                issue_export.items_to_export(database, ActionFilters(owner="ksato")),
+                repository=where, tracker=_Unanswered(tracker), user="cron",
+                base_url="https://h", pause_seconds=0,
+            )  # fmt: skip
+            _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        report = issue_export.export_issues(
+            database,
+            issue_export.items_to_export(database, ActionFilters(owner="ksato")),
+            repository="acme/three", tracker=tracker, user="exporter",
+            base_url="https://h", pause_seconds=0,
+        )  # fmt: skip
+    # The first run opened acme/one#1; the second looked there, found it... or opened #2.
+    urls = [str(issue["html_url"]) for issue in github.opened]
+    assert urls == ["https://github.example/acme/one/issues/1"]
+    assert [e.issue_url for e in report.found + report.linked_again] in ([], [urls[0]])
+    assert _links(database, postmortem_id)[0][1] == urls[0]
+
+
+def test_an_item_whose_issue_cannot_be_searched_for_holds_up_no_other(database: Database) -> None:
+    _store(database)
+    with github_server() as github, _tracker(github) as tracker:
+        issue_export.export_issues(
+            database,
+            issue_export.items_to_export(database, ActionFilters(owner="ksato")),
+            repository="acme/gone", tracker=_Unanswered(tracker), user="cron",
+            base_url="https://h", pause_seconds=0,
+        )  # fmt: skip
+        _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        github.moved = {}
+        gone = GitHubIssues(TOKEN, api_url=github.api_url)
+
+        class GoneRepository:
+            def create(self, repository: str, issue: NewIssue) -> str:
+                return gone.create(repository, issue)
+
+            def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
+                if repository == "acme/gone":
+                    raise GitHubError("GitHub answered 404 for acme/gone", about_repository=True)
+                return gone.find(repository, text, since=since)
+
+        report = _run(database, GoneRepository())
+        gone.close()
+    assert [item.task for item, _ in report.not_looked_for] == ["Add a nil guard"]
+    assert report.stopped is None
+    assert sorted(str(e.item.task) for e in report.created) == sorted(TASKS[1:])

@@ -236,9 +236,9 @@ def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int
             typer.echo(f"would link again {claim.issue_url}: {_described(step.item)}")
         elif action == "look for" and claim is not None:
             typer.echo(
-                f"would look for the issue {claim.claimed_by} began at "
-                f"{claim.first_claimed_at:%Y-%m-%d %H:%M} UTC, and open one if there is none: "
-                f"{_described(step.item)}"
+                f"would look for the issue a run began at "
+                f"{claim.first_claimed_at:%Y-%m-%d %H:%M} UTC in {' '.join(claim.repositories)}, "
+                f"and open one if there is none: {_described(step.item)}"
             )
         elif claim is not None:
             typer.echo(
@@ -281,8 +281,9 @@ def _print_report(report: issue_export.ExportReport, repository: str) -> None:
     for item, reason in report.not_looked_for:
         errors.print(
             f"hansei: {_described(item)}: an earlier run may have opened its issue, and it "
-            f"could not be looked for ({reason}); nothing was opened, a run in "
-            f"{issue_export.RUN_OVER_AFTER.seconds // 60} minutes or later looks again",
+            f"could not be looked for ({reason}); nothing was opened: a run in "
+            f"{issue_export.RUN_OVER_AFTER.seconds // 60} minutes or later looks again, or "
+            "write the issue's URL (or a ticket key) in the item's Issue cell",
             markup=False,
         )
     for item, reason in report.refused:

@@ -45,14 +45,24 @@ class GitHubError(DeliveryError):
     """GitHub did not do what was asked, or did not say whether it did.
 
     `per_item`: only this issue was refused (the next one may go through); otherwise
-    nothing more will be (the token, the repository, a limit). `may_exist`: the request
+    nothing more will be (the token, the repository, a limit). `about_repository`: the
+    repository asked cannot be used (gone, no access, issues off), or too many of its
+    issues changed to look through them. `may_exist`: the request
     reached GitHub and no clear answer came back (a timeout, a 5xx): the issue may
     have been created."""
 
-    def __init__(self, message: str, *, per_item: bool = False, may_exist: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        per_item: bool = False,
+        may_exist: bool = False,
+        about_repository: bool = False,
+    ) -> None:
         super().__init__(message)
         self.per_item = per_item
         self.may_exist = may_exist
+        self.about_repository = about_repository
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,9 @@ class GitHubIssues:
             raise UsageError(
                 f"HANSEI_GITHUB_API_URL {api_url!r}: the token is sent over https only"
             )
+        token = token.strip()
+        if not token or not all(" " < character < "\x7f" for character in token):
+            raise UsageError(f"{token_name}: a token is printable ASCII without spaces")
         self._api_url = api_url.rstrip("/")
         self._token_name = token_name
         self._client = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
@@ -148,7 +161,8 @@ class GitHubIssues:
                 return None
         raise GitHubError(
             f"more than {PAGES_SEARCHED * PAGE_SIZE} issues of {repository} changed since "
-            f"{since:%Y-%m-%d %H:%M} UTC: look for {text!r} by hand"
+            f"{since:%Y-%m-%d %H:%M} UTC: look for {text!r} by hand",
+            about_repository=True,
         )
 
     def _send(self, method: str, repository: str, **options: Any) -> httpx.Response:
@@ -161,7 +175,8 @@ class GitHubIssues:
                 httpx.ConnectError
                 | httpx.ConnectTimeout
                 | httpx.PoolTimeout
-                | httpx.UnsupportedProtocol,
+                | httpx.UnsupportedProtocol
+                | httpx.LocalProtocolError,
             )
             raise GitHubError(
                 f"GitHub at {self._api_url}: {str(error) or type(error).__name__}",
@@ -189,10 +204,13 @@ class GitHubIssues:
         if status in (403, 404):
             return GitHubError(
                 f"GitHub answered {status} for {repository} at {self._api_url}: no such "
-                f"repository, or the token may not create issues there ({said})"
+                f"repository, or the token may not create issues there ({said})",
+                about_repository=True,
             )
         if status == 410:
-            return GitHubError(f"issues are turned off in {repository} (410 {said})")
+            return GitHubError(
+                f"issues are turned off in {repository} (410 {said})", about_repository=True
+            )
         if status == 422:
             problems = "; ".join(_problem(error) for error in answer.get("errors") or [])
             return GitHubError(

@@ -195,7 +195,8 @@ def export_issues(
 
     writes = 0
     for position, record in enumerate(items):
-        if limit is not None and len(report.created) >= limit:
+        opened = len(report.created) + len(report.changed_meanwhile) + len(report.taken_over)
+        if limit is not None and opened >= limit:
             report.not_reached = len(items) - position
             break
         step = _claim(database, record, repository, user, base_url, list(labels))
@@ -213,6 +214,8 @@ def export_issues(
                 url, where = _look_for(tracker, step.held, repository)
             except GitHubError as error:
                 report.not_looked_for.append((record, str(error)))
+                if error.about_repository:
+                    continue  # this item's search alone cannot be done
                 report.stopped = str(error)
                 report.not_reached = len(items) - position - 1
                 break
@@ -249,12 +252,12 @@ def export_issues(
 
 
 def _look_for(tracker: IssueTracker, held: Claim, repository: str) -> tuple[str | None, str]:
-    """The issue the run whose claim this took over may have opened: in the repository it
-    was asked for, and in this run's, since that run first claimed the item."""
+    """The issue the runs before may have opened: in every repository they asked, and in
+    this run's, since the item was first claimed."""
     assert held.taken_over is not None
     text = marker(held.postmortem_id, held.item_key)
     since = held.taken_over.first_claimed_at - LOOK_BACK
-    for where in dict.fromkeys([held.taken_over.repository, repository]):
+    for where in dict.fromkeys([*held.taken_over.repositories, repository]):
         url = tracker.find(where, text, since=since)
         if url is not None:
             return url, where
@@ -269,19 +272,49 @@ def _claimed_item(items: Sequence[ActionItem], index: int) -> ClaimedItem:
 def _claim_key(claims: list[EarlierClaim], items: Sequence[ActionItem], index: int) -> str:
     """The key to claim the item under: its own, unless a claim whose item is gone was
     this item before it was retitled or renumbered: same horizon, and the same task, or
-    the same number while that claim's issue is in doubt."""
+    the same number while that claim's issue is in doubt and no item has its task. A
+    claim whose issue another item links to is that item's."""
     key = item_key(items, index)
     if any(claim.item.key == key for claim in claims):
         return key
     current = {item_key(items, i) for i in range(len(items))}
+    linked = {other.issue_url for other in items if other.issue_url}
     item = items[index]
+    horizon = item.horizon.value
+    tasks = {other.task for other in items if other.horizon == item.horizon}
     for claim in claims:
-        if claim.item.key in current or claim.item.horizon != item.horizon.value:
+        if claim.item.key in current or claim.item.horizon != horizon:
+            continue
+        if claim.issue_url in linked:
             continue
         in_doubt = claim.issue_url is None and claim.item.number is not None
-        if claim.item.task == item.task or (in_doubt and claim.item.number == item.number):
+        renumbered = claim.item.task == item.task
+        retitled = in_doubt and claim.item.number == item.number and claim.item.task not in tasks
+        if renumbered or retitled:
             return claim.item.key
     return key
+
+
+def _claims_following_links(
+    session: Session, postmortem_id: str, items: Sequence[ActionItem]
+) -> list[EarlierClaim]:
+    """The postmortem's claims, each confirmed one moved to the item that holds its link
+    (an item retitled or renumbered since keeps its issue, and the claim goes with it)."""
+    claims = exports.claims_of(session, postmortem_id)
+    moved = False
+    for claim in claims:
+        holder = next(
+            (
+                i
+                for i, item in enumerate(items)
+                if claim.issue_url and item.issue_url == claim.issue_url
+            ),
+            None,
+        )
+        if holder is not None and item_key(items, holder) != claim.item.key:
+            exports.rekey(session, postmortem_id, claim.item.key, _claimed_item(items, holder))
+            moved = True
+    return exports.claims_of(session, postmortem_id) if moved else claims
 
 
 def _claim(
@@ -302,7 +335,7 @@ def _claim(
         if index is None or not exportable(items[index]):
             return None
         own = _claimed_item(items, index)
-        claim_key = _claim_key(exports.claims_of(session, stored.id), items, index)
+        claim_key = _claim_key(_claims_following_links(session, stored.id, items), items, index)
         issue = issue_for(
             stored.postmortem, stored.id, index, base_url=base_url, labels=labels,
             marker_key=claim_key,
@@ -345,12 +378,20 @@ def _confirm(database: Database, claimed: _Claimed, url: str, where: str, user: 
     item is not there as it was), or "taken over" (another run holds the claim now)."""
     held = claimed.held
     with database.transaction() as session:
+        # The postmortem first, as a claim locks it: runs never wait on each other in turn.
+        stored = postmortems.get(session, held.postmortem_id, for_update=True)
         if not exports.confirm(session, held, url, where):
             return "taken over"
-        stored = postmortems.get(session, held.postmortem_id, for_update=True)
         items = stored.postmortem.action_items
         index = next((i for i in range(len(items)) if item_key(items, i) == claimed.key), None)
         then = claimed.item
+        if index is None:
+            # Renumbered while its issue was opened: the same horizon and task, unlinked.
+            index = next(
+                (i for i, now in enumerate(items)
+                 if (now.horizon, now.task) == (then.horizon, then.task) and not now.issue_url),
+                None,
+            )  # fmt: skip
         if index is None and then.number is not None and claimed.index < len(items):
             # Retitled while its issue was opened: the same place, horizon and number.
             now = items[claimed.index]

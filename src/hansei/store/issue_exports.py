@@ -30,7 +30,8 @@ class ClaimedItem:
 @dataclass(frozen=True)
 class EarlierClaim:
     item: ClaimedItem
-    repository: str
+    repositories: tuple[str, ...]
+    """Where the issue was asked for, first first; once confirmed, where it is."""
     claimed_by: str
     claimed_at: dt.datetime
     first_claimed_at: dt.datetime
@@ -54,7 +55,7 @@ _COLUMNS = (
     _EXPORTS.c.horizon,
     _EXPORTS.c.number,
     _EXPORTS.c.task,
-    _EXPORTS.c.repository,
+    _EXPORTS.c.repositories,
     _EXPORTS.c.claimed_by,
     _EXPORTS.c.claimed_at,
     _EXPORTS.c.first_claimed_at,
@@ -63,8 +64,8 @@ _COLUMNS = (
 
 
 def _earlier(row: Sequence[Any]) -> EarlierClaim:
-    key, horizon, number, task, *rest = row
-    return EarlierClaim(ClaimedItem(key, horizon, number, task), *rest)
+    key, horizon, number, task, repositories, *rest = row
+    return EarlierClaim(ClaimedItem(key, horizon, number, task), tuple(repositories.split()), *rest)
 
 
 def claim(
@@ -87,25 +88,31 @@ def claim(
         "horizon": item.horizon,
         "number": item.number,
         "task": item.task,
-        "repository": repository,
+        "repositories": repository,
         "claim_token": token,
         "claimed_by": user,
         "claimed_at": now,
         "first_claimed_at": now,
     }
-    statement = insert_or_ignore(session, _EXPORTS, values)
-    if session.execute(statement.returning(_EXPORTS.c.id)).first() is not None:
-        return Claim(postmortem_id, item.key, token)
     mine = (_EXPORTS.c.postmortem_id == postmortem_id, _EXPORTS.c.item_key == item.key)
-    row = session.execute(sa.select(*_COLUMNS, _EXPORTS.c.claim_token).where(*mine)).one()
+    while True:
+        statement = insert_or_ignore(session, _EXPORTS, values)
+        if session.execute(statement.returning(_EXPORTS.c.id)).first() is not None:
+            return Claim(postmortem_id, item.key, token)
+        row = session.execute(sa.select(*_COLUMNS, _EXPORTS.c.claim_token).where(*mine)).first()
+        if row is not None:
+            break
+        # Given back between the insert and the look: try again.
     earlier = _earlier(row[:-1])
     if earlier.issue_url is not None or earlier.claimed_at >= take_over_before:
         return earlier
-    # The first claim's repository and time stay: they say where and since when to look.
+    # The first claim's time stays, and this run's repository joins the earlier ones before
+    # anything is sent: they say where and since when to look.
+    asked = " ".join(dict.fromkeys([*earlier.repositories, repository]))
     taken = session.execute(
         sa.update(_EXPORTS)
         .where(*mine, _EXPORTS.c.issue_url.is_(None), _EXPORTS.c.claim_token == row[-1])
-        .values(claim_token=token, claimed_by=user, claimed_at=now)
+        .values(claim_token=token, claimed_by=user, claimed_at=now, repositories=asked)
         .returning(_EXPORTS.c.id)
     ).first()
     if taken is None:
@@ -127,7 +134,7 @@ def confirm(session: Session, held: Claim, issue_url: str, repository: str) -> b
     done = session.execute(
         sa.update(_EXPORTS)
         .where(*_held(held), _EXPORTS.c.issue_url.is_(None))
-        .values(issue_url=issue_url, repository=repository)
+        .values(issue_url=issue_url, repositories=repository)
         .returning(_EXPORTS.c.id)
     ).first()
     return done is not None

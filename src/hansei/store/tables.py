@@ -226,8 +226,9 @@ class IssueExportRow(Base):
     task: Mapped[str] = mapped_column(sa.Text)
     """The item as it was claimed: a claim whose key no item has any more (the item was
     retitled or renumbered) still finds its item by horizon and number, or by task."""
-    repository: Mapped[str] = mapped_column(sa.Text)
-    """Where the issue was first asked for; once confirmed, where it is."""
+    repositories: Mapped[str] = mapped_column(sa.Text)
+    """Every repository the issue was asked of, separated by spaces (a run may have
+    opened it in any); once confirmed, the one that holds it."""
     claim_token: Mapped[str] = mapped_column(sa.String(32))
     """Which run holds the claim: only that run confirms or releases it."""
     claimed_by: Mapped[str] = mapped_column(sa.Text)

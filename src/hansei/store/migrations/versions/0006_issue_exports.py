@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("horizon", sa.String(16), nullable=False),
         sa.Column("number", sa.Integer()),
         sa.Column("task", sa.Text(), nullable=False),
-        sa.Column("repository", sa.Text(), nullable=False),
+        sa.Column("repositories", sa.Text(), nullable=False),
         sa.Column("claim_token", sa.String(32), nullable=False),
         sa.Column("claimed_by", sa.Text(), nullable=False),
         sa.Column("claimed_at", sa.DateTime(), nullable=False),
