@@ -15,7 +15,7 @@ from hansei.integrations.github import GitHubError, GitHubIssues, NewIssue
 from hansei.model import ActionItem, ActionStatus, Postmortem
 from hansei.services import history, issue_export, saving
 from hansei.services.issue_export import ExportReport, IssueTracker
-from hansei.services.searching import ActionFilters
+from hansei.services.searching import ActionFilters, ActionItemRecord
 from hansei.store import Database
 from hansei.store import issue_exports as exports
 from hansei.store.tables import IssueExportRow
@@ -67,24 +67,36 @@ def _run(
     database: Database,
     tracker: IssueTracker,
     filters: ActionFilters | None = None,
+    *,
+    items: list[ActionItemRecord] | None = None,
+    repository: str = REPOSITORY,
     limit: int | None = None,
+    pause_seconds: float = 0,
 ) -> ExportReport:
+    """A run over `items`, else over the items `filters` select now."""
     return issue_export.export_issues(
         database,
-        issue_export.items_to_export(database, filters or ActionFilters()),
-        repository=REPOSITORY,
+        issue_export.items_to_export(database, filters or ActionFilters())
+        if items is None
+        else items,
+        repository=repository,
         tracker=tracker,
         user="exporter",
         base_url="https://hansei.example/",
         labels=["postmortem"],
         limit=limit,
-        pause_seconds=0,
+        pause_seconds=pause_seconds,
     )
 
 
-def _export(database: Database, github: GitHub, **options: object) -> ExportReport:
+def _export(
+    database: Database,
+    github: GitHub,
+    filters: ActionFilters | None = None,
+    limit: int | None = None,
+) -> ExportReport:
     with _tracker(github) as tracker:
-        return _run(database, tracker, **options)  # type: ignore[arg-type]
+        return _run(database, tracker, filters, limit=limit)
 
 
 def _links(database: Database, postmortem_id: str) -> list[tuple[str | None, str | None]]:
@@ -355,10 +367,7 @@ def test_an_item_done_after_it_was_listed_gets_no_issue(database: Database) -> N
     )
     saving.update_postmortem(database, postmortem_id, done, user="a", base_revision=1)
     with github_server() as github, _tracker(github) as tracker:
-        report = issue_export.export_issues(
-            database, listed, repository=REPOSITORY, tracker=tracker, user="exporter",
-            base_url="https://h", pause_seconds=0,
-        )  # fmt: skip
+        report = _run(database, tracker, items=listed)
     assert (report.created, github.received) == ([], [])
 
 
@@ -386,16 +395,7 @@ def test_writes_to_github_are_a_pause_apart(database: Database) -> None:
     _store(database)
     with github_server() as github, _tracker(github) as tracker:
         github.refuse_titles = {"Canary deploys"}
-        issue_export.export_issues(
-            database,
-            issue_export.items_to_export(database, ActionFilters()),
-            repository=REPOSITORY,
-            tracker=tracker,
-            user="exporter",
-            base_url="https://h",
-            limit=3,
-            pause_seconds=0.3,
-        )
+        _run(database, tracker, limit=3, pause_seconds=0.3)
     times = [request.at for request in github.writes()]
     assert len(times) == 4
     assert all(later - earlier >= 0.3 for earlier, later in itertools.pairwise(times))
@@ -446,11 +446,7 @@ def test_the_search_goes_back_to_the_first_claim_and_its_repository(database: Da
         _age_claims(database, dt.timedelta(minutes=30))
         # ...a second took its claim over 15 minutes ago and died before looking.
         _claim(database, postmortem_id, 0, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=15))
-        issues = issue_export.items_to_export(database, ActionFilters(owner="ksato"))
-        report = issue_export.export_issues(
-            database, issues, repository="acme/elsewhere", tracker=tracker, user="exporter",
-            base_url="https://h", pause_seconds=0,
-        )  # fmt: skip
+        report = _run(database, tracker, ActionFilters(owner="ksato"), repository="acme/elsewhere")
     assert [e.issue_url for e in report.found] == ["https://github.example/acme/walk-api/issues/1"]
     assert len(github.opened) == 1
     with database.reading() as session:
@@ -523,10 +519,7 @@ def test_an_unnumbered_item_removed_while_its_issue_opened_lends_its_link_to_nob
 
     chaos = [r for r in issue_export.items_to_export(database, ActionFilters())
              if r.task == "Chaos drills"]  # fmt: skip
-    report = issue_export.export_issues(
-        database, chaos, repository=REPOSITORY, tracker=RemovingTracker(), user="exporter",
-        base_url="https://h", pause_seconds=0,
-    )  # fmt: skip
+    report = _run(database, RemovingTracker(), items=chaos)
     assert [e.issue_url for e in report.changed_meanwhile] == [
         "https://github.example/acme/walk-api/issues/99"
     ]
@@ -606,52 +599,38 @@ def test_a_new_item_with_an_old_task_does_not_take_an_issue_another_item_links(
 
 def test_every_repository_asked_is_searched(database: Database) -> None:
     postmortem_id = _store(database)
+    long_ago = dt.datetime.now(dt.UTC) - 2 * issue_export.RUN_OVER_AFTER
+    # A first run claimed the item for acme/one and died before asking GitHub...
+    _claim(database, postmortem_id, 0, long_ago, repository="acme/one")
     with github_server() as github, _tracker(github) as tracker:
-        for where in ("acme/one", "acme/two"):
-            issue_export.export_issues(
-                database,
-                issue_export.items_to_export(database, ActionFilters(owner="ksato")),
-                repository=where, tracker=_Unanswered(tracker), user="cron",
-                base_url="https://h", pause_seconds=0,
-            )  # fmt: skip
-            _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
-        report = issue_export.export_issues(
-            database,
-            issue_export.items_to_export(database, ActionFilters(owner="ksato")),
-            repository="acme/three", tracker=tracker, user="exporter",
-            base_url="https://h", pause_seconds=0,
-        )  # fmt: skip
-    # The first run opened acme/one#1; the second looked there, found it... or opened #2.
-    urls = [str(issue["html_url"]) for issue in github.opened]
-    assert urls == ["https://github.example/acme/one/issues/1"]
-    assert [e.issue_url for e in report.found + report.linked_again] in ([], [urls[0]])
-    assert _links(database, postmortem_id)[0][1] == urls[0]
+        # ...a second, for acme/two, found nothing there, asked, and heard nothing back...
+        _run(database, _Unanswered(tracker), ActionFilters(owner="ksato"), repository="acme/two")
+        _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
+        # ...and a third, for acme/three, looks in both before opening one.
+        report = _run(database, tracker, ActionFilters(owner="ksato"), repository="acme/three")
+    assert [str(issue["html_url"]) for issue in github.opened] == [
+        "https://github.example/acme/two/issues/1"
+    ]
+    assert [e.issue_url for e in report.found] == ["https://github.example/acme/two/issues/1"]
+    assert _links(database, postmortem_id)[0][1] == "https://github.example/acme/two/issues/1"
 
 
 def test_an_item_whose_issue_cannot_be_searched_for_holds_up_no_other(database: Database) -> None:
     _store(database)
     with github_server() as github, _tracker(github) as tracker:
-        issue_export.export_issues(
-            database,
-            issue_export.items_to_export(database, ActionFilters(owner="ksato")),
-            repository="acme/gone", tracker=_Unanswered(tracker), user="cron",
-            base_url="https://h", pause_seconds=0,
-        )  # fmt: skip
+        _run(database, _Unanswered(tracker), ActionFilters(owner="ksato"), repository="acme/gone")
         _age_claims(database, 2 * issue_export.RUN_OVER_AFTER)
-        github.moved = {}
-        gone = GitHubIssues(TOKEN, api_url=github.api_url)
 
         class GoneRepository:
             def create(self, repository: str, issue: NewIssue) -> str:
-                return gone.create(repository, issue)
+                return tracker.create(repository, issue)
 
             def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
                 if repository == "acme/gone":
                     raise GitHubError("GitHub answered 404 for acme/gone", about_repository=True)
-                return gone.find(repository, text, since=since)
+                return tracker.find(repository, text, since=since)
 
         report = _run(database, GoneRepository())
-        gone.close()
     assert [item.task for item, _ in report.not_looked_for] == ["Add a nil guard"]
     assert report.stopped is None
     assert sorted(str(e.item.task) for e in report.created) == sorted(TASKS[1:])
