@@ -41,6 +41,21 @@ def known_timezone(value: str) -> str:
 TimezoneName = Annotated[str, AfterValidator(known_timezone)]
 
 
+class DocumentLimits(BaseModel):
+    """How large a postmortem may be: far beyond any real one, small enough that reading,
+    linting and rendering one stays well under a second (bench/pathological.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_bytes: int = Field(default=1_000_000, gt=0)
+    max_lines: int = Field(default=10_000, gt=0)
+    max_line_chars: int = Field(default=20_000, gt=0)
+    max_table_cells: int = Field(default=20_000, gt=0)
+
+
+DEFAULT_LIMITS = DocumentLimits()
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -80,6 +95,34 @@ class Settings(BaseModel):
         default=True,
         description="Refuse asking for a review and approving while lint errors remain.",
     )
+
+    max_document_bytes: int = Field(
+        default=DEFAULT_LIMITS.max_bytes,
+        gt=0,
+        description="Largest postmortem read, in bytes of UTF-8: a file, an upload, a request "
+        "body (a form may be three times as large, for its percent-encoding).",
+    )
+    max_document_lines: int = Field(
+        default=DEFAULT_LIMITS.max_lines, gt=0, description="Most lines in one postmortem."
+    )
+    max_line_chars: int = Field(
+        default=DEFAULT_LIMITS.max_line_chars,
+        gt=0,
+        description="Longest line of a postmortem, in characters.",
+    )
+    max_table_cells: int = Field(
+        default=DEFAULT_LIMITS.max_table_cells,
+        gt=0,
+        description="Most table cells in one postmortem, all its tables together.",
+    )
+
+    def document_limits(self) -> DocumentLimits:
+        return DocumentLimits(
+            max_bytes=self.max_document_bytes,
+            max_lines=self.max_document_lines,
+            max_line_chars=self.max_line_chars,
+            max_table_cells=self.max_table_cells,
+        )
 
     def resolved_database_url(self) -> str:
         """The configured URL, else a SQLite file in the user's data folder."""

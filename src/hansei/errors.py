@@ -28,7 +28,7 @@ class DocumentError(HanseiError):
         self.source = source
 
     def with_source(self, source: str) -> DocumentError:
-        return DocumentError(self.message, line=self.line, field=self.field, source=source)
+        return type(self)(self.message, line=self.line, field=self.field, source=source)
 
     def __str__(self) -> str:
         where = self.source or "<document>"
@@ -36,6 +36,11 @@ class DocumentError(HanseiError):
             where = f"{where}:{self.line}"
         field = f" ({self.field})" if self.field else ""
         return f"{where}: {self.message}{field}"
+
+
+class TooLargeError(DocumentError):
+    """A document over a size limit (bytes, lines, line length, table cells): refused
+    before it is read, the message naming the limit and the setting that raises it."""
 
 
 class UsageError(HanseiError):

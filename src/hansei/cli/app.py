@@ -60,7 +60,7 @@ def main_options(
 
 def _load(path: Path) -> ParseResult:
     try:
-        result = load_document(path)
+        result = load_document(path, command_settings().document_limits())
     except DocumentError as error:
         fail(str(error))
     print_diagnostics(str(path), result.diagnostics)
@@ -244,7 +244,7 @@ def metrics(
     failed = False
     for file in files:
         try:
-            result = load_document(file)
+            result = load_document(file, command_settings().document_limits())
         except DocumentError as error:
             error_console().print(str(error), markup=False)
             failed = True

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from hansei.cli.lint_config import forget_settings, options_for
 from hansei.cli.output import error_console
+from hansei.cli.settings import command_settings
 from hansei.errors import DocumentError, UsageError
 from hansei.lint import RULES, Finding, LintOptions, Severity, lint_texts
 from hansei.lint.docs import reference_pages
@@ -136,12 +137,14 @@ def lint(
         if code not in RULES:
             raise typer.BadParameter(f"unknown rule {code!r}", param_hint="--disable")
     forget_settings()
+    limits = command_settings().document_limits()
     findings: list[Finding] = []
     documents: list[tuple[str, str, LintOptions]] = []
     for path in _markdown_files(paths):
         try:
-            text = read_text(path)
+            text = read_text(path, limits)
             options = _with_flags(options_for(path), disable or [], blame_word or [], min_whys)
+            options = options.model_copy(update={"limits": limits})
         except DocumentError as error:
             if error.source and error.source != str(path):
                 # A settings file that cannot be used stops the run.

@@ -122,7 +122,11 @@ def import_files(
         with progress:
             task = progress.add_task("import", total=len(files))
             report = importing.import_paths(
-                database, files, user=who, on_progress=lambda _source: progress.advance(task)
+                database,
+                files,
+                user=who,
+                on_progress=lambda _source: progress.advance(task),
+                limits=command_settings().document_limits(),
             )
     for warning in report.warnings:
         error_console().print(warning, markup=False)
@@ -356,7 +360,7 @@ def update_command(
 ) -> None:
     """Save an edited file as a new revision, refused if someone saved since you started."""
     try:
-        loaded = load_with_id(file)
+        loaded = load_with_id(file, command_settings().document_limits())
         require_postmortem(loaded, str(file))
     except HanseiError as error:
         fail(str(error))

@@ -37,7 +37,7 @@ class Change:
 def fix_text(text: str, options: LintOptions | None = None) -> tuple[str, list[Change]]:
     """The document with wrong or missing computable figures rewritten, and what changed."""
     options = options or LintOptions()
-    result = parse_markdown(text, default_timezone=options.timezone)
+    result = parse_markdown(text, default_timezone=options.timezone, limits=options.limits)
     flagged = _flagged_lines(result, text, options)
     computed = figure_values(_without_stated_figures(result))
     lines = text.split("\n")

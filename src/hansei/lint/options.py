@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hansei.config import known_timezone
+from hansei.config import DEFAULT_LIMITS, DocumentLimits, known_timezone
 
 
 class ServiceSlo(BaseModel):
@@ -41,6 +41,7 @@ class LintOptions(BaseModel):
     min_whys: int = Field(default=5, ge=1)
     blame_words: tuple[str, ...] = ()
     slo: SloSettings = Field(default_factory=SloSettings)
+    limits: DocumentLimits = DEFAULT_LIMITS
 
     @field_validator("timezone")
     @classmethod

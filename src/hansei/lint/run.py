@@ -28,7 +28,9 @@ def lint_text(text: str, *, source: str = "", options: LintOptions | None = None
     """
     options = options or LintOptions()
     try:
-        result = parse_markdown(text, source=source or None, default_timezone=options.timezone)
+        result = parse_markdown(
+            text, source=source or None, default_timezone=options.timezone, limits=options.limits
+        )
     except DocumentError as error:
         return [Finding(error.line or 1, "parse-error", Severity.error, error.message, source)]
     context = LintContext(result, text, options)

@@ -6,14 +6,12 @@ template. Raw HTML in the text is escaped and `javascript:` links refused.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
+from hansei.markdown import to_html
 from hansei.markdown.render import FIGURE_LINES, figure_values, render_markdown
 from hansei.markdown.stated import figure_texts
 from hansei.markdown.vocabulary import LABELS
@@ -21,12 +19,6 @@ from hansei.model import Language, Postmortem
 
 # The figure lines of the template and the figure each one shows.
 _FIGURE_OF_LINE = {"budget_consumed": "consumed", "budget_remaining": "remaining"}
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # "js-default" escapes raw HTML and refuses javascript: links.
-    return MarkdownIt("js-default").enable("table")
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +31,7 @@ def _environment() -> Environment:
 
 def render_html(postmortem: Postmortem, *, language: Language | None = None) -> str:
     markdown = render_markdown(postmortem, language=language)
-    body = _markdown().render(markdown)
+    body = to_html.render(markdown, images_as_links=True)
     return (
         _environment()
         .get_template("page.html")
@@ -69,51 +61,25 @@ def html_sections(postmortem: Postmortem, markdown: str | None = None) -> list[H
     """
     if markdown is None:
         markdown = render_markdown(postmortem)
-    parser = _markdown()
-    tokens = parser.parse(markdown)
-    starts = [
-        index
-        for index, token in enumerate(tokens)
-        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2")
-    ]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
     line_count = markdown.count("\n") + 1
     highlight = _figure_highlighter(postmortem)
+    parts: list[list[to_html.Block]] = []
+    for block in to_html.render_blocks(markdown):
+        if not parts or block.heading_level in (1, 2):
+            parts.append([])
+        parts[-1].append(block)
     sections = []
-    for position, start in enumerate(starts):
-        end = starts[position + 1] if position + 1 < len(starts) else len(tokens)
-        part = tokens[start:end]
-        first = _first_line(part)
-        following = tokens[end:] if end < len(tokens) else []
-        last = (_first_line(following) - 1) if following else line_count
+    for position, part in enumerate(parts):
+        following = parts[position + 1][0].first_line - 1 if position + 1 < len(parts) else None
         sections.append(
             HtmlSection(
-                heading=_heading_text(part),
-                first_line=first,
-                last_line=last,
-                html=highlight(parser.renderer.render(part, parser.options, {})),
+                heading=part[0].heading_text if part[0].heading_level in (1, 2) else "",
+                first_line=1 if position == 0 else part[0].first_line,
+                last_line=following if following is not None else line_count,
+                html=highlight("".join(block.html for block in part)),
             )
         )
     return sections
-
-
-def _first_line(tokens: list[Token]) -> int:
-    for token in tokens:
-        if token.map:
-            return token.map[0] + 1
-    return 1
-
-
-def _heading_text(tokens: list[Token]) -> str:
-    if len(tokens) > 1 and tokens[0].type == "heading_open" and tokens[1].type == "inline":
-        return tokens[1].content
-    return ""
-
-
-def _escape(text: str) -> str:
-    # As markdown-it escapes text: &, <, > and ".
-    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 def _figure_highlighter(postmortem: Postmortem) -> _Highlighter:
@@ -125,10 +91,10 @@ def _figure_highlighter(postmortem: Postmortem) -> _Highlighter:
         figure = computed[_FIGURE_OF_LINE.get(line, line)]
         if figure.text is None or not figure.computed:
             continue
-        shown = f"<strong>{_escape(labels[line])}</strong>: {_escape(values[line])}"
+        shown = f"<strong>{to_html.escape(labels[line])}</strong>: {to_html.escape(values[line])}"
         marked = (
-            f"<strong>{_escape(labels[line])}</strong>: "
-            f'<mark class="computed">{_escape(values[line])}</mark>'
+            f"<strong>{to_html.escape(labels[line])}</strong>: "
+            f'<mark class="computed">{to_html.escape(values[line])}</mark>'
         )
         replacements.append((shown, marked))
     return _Highlighter(replacements)

@@ -14,9 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError
 from hansei.markdown.blocks import parse_blocks
 from hansei.markdown.draft import Diagnostic, Draft, nearest_line
+from hansei.markdown.limits import check_text
 from hansei.markdown.read_fields import FIELD_SECTIONS, collect_fields, interpret_fields
 from hansei.markdown.read_prose import (
     read_appendix,
@@ -75,16 +77,22 @@ class ParseResult:
 
 
 def parse_markdown(
-    text: str, *, source: str | None = None, default_timezone: str | None = None
+    text: str,
+    *,
+    source: str | None = None,
+    default_timezone: str | None = None,
+    limits: DocumentLimits = DEFAULT_LIMITS,
 ) -> ParseResult:
     """Read a postmortem; DocumentError (with `source` and the line) if it is none.
 
     `default_timezone` is the team's, for a document that names none (else Asia/Tokyo).
+    A document over `limits` is refused before it is read.
     """
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not normalised.strip():
         raise DocumentError("the document is empty", line=1, source=source)
     try:
+        check_text(normalised, limits)
         return _read(Draft(normalised, default_timezone=default_timezone or DEFAULT_TIMEZONE))
     except DocumentError as error:
         raise error.with_source(source) if source else error from None

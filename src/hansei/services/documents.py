@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,14 +12,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError, UsageError
 from hansei.markdown import ParseResult, parse_markdown
+from hansei.markdown.limits import check_size
 from hansei.model import Postmortem
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: DocumentLimits = DEFAULT_LIMITS) -> str:
+    """The file's text; refused unread past the size limit (`file: too large (…)`)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_bytes + 1)
+            if len(data) > limits.max_bytes:
+                check_size(max(len(data), os.fstat(stream.fileno()).st_size), limits)
+    except DocumentError as error:
+        raise error.with_source(str(path)) from None
     except OSError as error:
         raise DocumentError(
             f"cannot read the file: {error.strerror or error}", source=str(path)
@@ -67,25 +76,34 @@ class LoadedDocument:
     """The revision the file was exported at, if it says."""
 
 
-def load_document(path: Path) -> ParseResult:
+def load_document(path: Path, limits: DocumentLimits = DEFAULT_LIMITS) -> ParseResult:
     """A Markdown postmortem, or JSON: the canonical model or `{"postmortem": …}`."""
-    return load_with_id(path).result
+    return load_with_id(path, limits).result
 
 
-def load_with_id(path: Path) -> LoadedDocument:
+def load_with_id(path: Path, limits: DocumentLimits = DEFAULT_LIMITS) -> LoadedDocument:
     """The document and the store id it carries (`<!-- hansei-id: … -->` or JSON `id`)."""
-    text = read_text(path)
-    return load_text(text, str(path), as_json=path.suffix.lower() == ".json")
+    text = read_text(path, limits)
+    return load_text(text, str(path), as_json=path.suffix.lower() == ".json", limits=limits)
 
 
 def load_text(
-    text: str, source: str, *, as_json: bool = False, default_timezone: str | None = None
+    text: str,
+    source: str,
+    *,
+    as_json: bool = False,
+    default_timezone: str | None = None,
+    limits: DocumentLimits = DEFAULT_LIMITS,
 ) -> LoadedDocument:
     """A document sent as text (Markdown, or JSON when `as_json` or when it looks like it)."""
     if as_json or text.lstrip().startswith("{"):
+        try:
+            check_size(len(text.encode("utf-8")), limits)
+        except DocumentError as error:
+            raise error.with_source(source) from None
         postmortem, document_id, revision = _from_json(text, source)
         return LoadedDocument(ParseResult(postmortem), document_id, revision)
-    result = parse_markdown(text, source=source, default_timezone=default_timezone)
+    result = parse_markdown(text, source=source, default_timezone=default_timezone, limits=limits)
     found = _id_comment(text)
     if found is None:
         return LoadedDocument(result, None)

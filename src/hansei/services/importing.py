@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError
 from hansei.metrics import key_times
 from hansei.services.documents import load_with_id, require_postmortem
@@ -61,10 +62,12 @@ class LoadedFile:
     warnings: tuple[str, ...] = ()
 
 
-def load_file(path: Path, *, with_bigrams: bool = True) -> LoadedFile:
+def load_file(
+    path: Path, *, with_bigrams: bool = True, limits: DocumentLimits = DEFAULT_LIMITS
+) -> LoadedFile:
     """Read, parse and prepare one file for saving; errors become `file:line: reason`."""
     try:
-        loaded = load_with_id(path)
+        loaded = load_with_id(path, limits)
         require_postmortem(loaded, str(path))
         prepared = prepare(loaded.result.postmortem, with_bigrams=with_bigrams)
     except DocumentError as error:
@@ -80,11 +83,15 @@ def load_file(path: Path, *, with_bigrams: bool = True) -> LoadedFile:
 
 
 def load_all(
-    paths: list[Path], *, with_bigrams: bool = True, workers: int | None = None
+    paths: list[Path],
+    *,
+    with_bigrams: bool = True,
+    workers: int | None = None,
+    limits: DocumentLimits = DEFAULT_LIMITS,
 ) -> Iterator[LoadedFile]:
     """Each file loaded, in order; on all cores when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    load = functools.partial(load_file, with_bigrams=with_bigrams)
+    load = functools.partial(load_file, with_bigrams=with_bigrams, limits=limits)
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
         yield from map(load, paths)
         return
@@ -103,13 +110,17 @@ def import_paths(
     user: str,
     on_progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    limits: DocumentLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import every file; the report says what became of each."""
     report = ImportReport()
     batch: list[LoadedFile] = []
     batch_started = time.monotonic()
     sources_of_ids: dict[str, str] = {}
-    for loaded in load_all(paths, with_bigrams=database.dialect == "sqlite", workers=workers):
+    loaded_files = load_all(
+        paths, with_bigrams=database.dialect == "sqlite", workers=workers, limits=limits
+    )
+    for loaded in loaded_files:
         report.warnings.extend(loaded.warnings)
         error = loaded.error or _second_with_id(loaded, sources_of_ids)
         if loaded.prepared is None or error is not None:

@@ -19,6 +19,7 @@ from hansei.services.accounts import SignedIn
 from hansei.services.connection import Database, open_database
 from hansei.web import api, pages
 from hansei.web.auth import signed_in
+from hansei.web.body_limit import BodyLimit
 from hansei.web.context import STATIC, TEMPLATES, AppContext
 from hansei.web.errors import install_error_handlers
 from hansei.web.figures import duration, local_time
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.add_middleware(BodyLimit, document_bytes=settings.max_document_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 

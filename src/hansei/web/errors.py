@@ -20,6 +20,7 @@ from hansei.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    TooLargeError,
     TransitionError,
     UsageError,
 )
@@ -46,7 +47,7 @@ class ErrorRead(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorRead} for code in (400, 401, 403, 404, 409, 422, 428, 429)
+    code: {"model": ErrorRead} for code in (400, 401, 403, 404, 409, 413, 422, 428, 429)
 }
 """The error responses an API operation documents."""
 
@@ -54,6 +55,7 @@ _STATUS: tuple[tuple[type[HanseiError], int], ...] = (
     (NotFoundError, 404),
     (ConflictError, 409),
     (TransitionError, 409),
+    (TooLargeError, 413),
     (DocumentError, 422),
     (UsageError, 400),
     (RateLimitedError, 429),

@@ -10,9 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 
+from hansei.config import Settings
 from hansei.errors import DocumentError, UsageError
 from hansei.markdown import render_html, render_markdown
+from hansei.markdown.limits import check_postmortem
 from hansei.metrics import Metrics
 from hansei.model import Language, Postmortem, Status
 from hansei.model.access import Permission
@@ -96,7 +99,9 @@ def _is_markdown(request: Request) -> bool:
 
 
 async def _received(request: Request, *, update: bool) -> Received:
-    """The document in the body: Markdown (text/markdown), or JSON."""
+    """The document in the body: Markdown (text/markdown), or JSON.
+
+    Reading it runs in a worker thread: a large document must not hold the event loop."""
     raw = await request.body()
     try:
         body = raw.decode("utf-8")
@@ -104,9 +109,16 @@ async def _received(request: Request, *, update: bool) -> Received:
         raise DocumentError("the body is not UTF-8", field="body") from error
     if not body.strip():
         raise UsageError('the request has no body: send JSON {"postmortem": …} or Markdown')
-    if _is_markdown(request):
-        settings = app_context(request).settings
-        loaded = load_text(body, "body", default_timezone=settings.timezone)
+    settings = app_context(request).settings
+    return await run_in_threadpool(
+        _read_body, body, settings, markdown=_is_markdown(request), update=update
+    )
+
+
+def _read_body(body: str, settings: Settings, *, markdown: bool, update: bool) -> Received:
+    limits = settings.document_limits()
+    if markdown:
+        loaded = load_text(body, "body", default_timezone=settings.timezone, limits=limits)
         require_postmortem(loaded, "body")
         return Received(
             loaded.result.postmortem,
@@ -116,8 +128,11 @@ async def _received(request: Request, *, update: bool) -> Received:
         )
     if update:
         changed = PostmortemUpdate.model_validate_json(body)
+        check_postmortem(changed.postmortem, limits)
         return Received(changed.postmortem, base_revision=changed.base_revision)
-    return Received(PostmortemCreate.model_validate_json(body).postmortem)
+    created = PostmortemCreate.model_validate_json(body).postmortem
+    check_postmortem(created, limits)
+    return Received(created)
 
 
 def _if_match(request: Request) -> int | None:
@@ -368,5 +383,7 @@ preview_router = APIRouter(tags=["postmortems"])
 async def preview(request: Request, user: Reader) -> CheckRead:
     """Figures and lint findings of a document that is not stored (JSON or Markdown)."""
     received = await _received(request, update=False)
-    checked = checking.check(received.postmortem, app_context(request).settings)
+    checked = await run_in_threadpool(
+        checking.check, received.postmortem, app_context(request).settings
+    )
     return CheckRead(metrics=checked.metrics, findings=_findings(checked))
