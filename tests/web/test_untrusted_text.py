@@ -14,6 +14,7 @@ tested alone; the policy is checked to be sent, separately.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,12 @@ class Payload:
     @property
     def visible(self) -> str:
         return self.shown or self.text
+
+    @property
+    def makes_links(self) -> bool:
+        """Whether the text is itself Markdown links: CommonMark lets no link hold
+        another, so a link whose text this is shows as text around the text's own."""
+        return bool(re.search(r"\]\(", self.text))
 
 
 PAYLOADS = (
@@ -276,8 +283,12 @@ _FIND_WHAT_TEXT_MADE = """
     if (!own) found.scripts.push(script.outerHTML.slice(0, 200));
   }
   const made = "img, svg, math, iframe, frame, object, embed, base, meta[http-equiv]";
+  // A standalone page states its own policy first thing in its head: hansei's, not text.
+  const ownPolicy = document.head.firstElementChild?.nextElementSibling;
   for (const element of document.querySelectorAll(made)) {
-    found.elements.push(element.outerHTML.slice(0, 200));
+    const isOwnPolicy = element === ownPolicy
+      && element.getAttribute("http-equiv") === "Content-Security-Policy";
+    if (!isOwnPolicy) found.elements.push(element.outerHTML.slice(0, 200));
   }
   return found;
 }
@@ -370,7 +381,9 @@ def test_a_postmortem_page_runs_none_of_its_text(
     assert_nothing_ran(tab, where)
     if link_selector is not None:
         # The https:// and #fragment URLs of LINK_URLS are accepted: links to follow.
-        assert exercise_links(tab, link_selector, where) >= 2, f"{where}: no links to follow"
+        followed = exercise_links(tab, link_selector, where)
+        if not payload.makes_links:
+            assert followed >= 2, f"{where}: no links to follow"
     if payload is TEMPLATE:
         assert_template_not_evaluated(tab.page, where)
 

@@ -18,11 +18,11 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 def megabytes(size: int, *, beside: int | None = None) -> str:
-    """`51.2 MB`: decimal megabytes, to three decimals where one would not tell `size`
-    from `beside` (or from nothing)."""
+    """`51.2 MB`: decimal megabytes; in bytes where one decimal would not tell `size`
+    from `beside`, or from nothing."""
     shown = _one_decimal(size)
-    if size and (shown == "0" or (beside not in (None, size) and shown == _one_decimal(beside))):
-        shown = f"{size / 1_000_000:.3f}"
+    if shown == "0" or (beside not in (None, size) and shown == _one_decimal(beside)):
+        return f"{size:,} bytes"
     return f"{shown} MB"
 
 

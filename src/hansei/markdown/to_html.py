@@ -143,7 +143,11 @@ class _Writer:
                     text.append(str(value))
                 self.write(kind, value, span)
             if self.depth == 0:
-                end = max(span["end"] - 1, start)
+                # A list's span takes in the blank line after it: its text ends before.
+                end = span["end"]
+                while end > start and self.source[end - 1] in b" \t\r\n":
+                    end -= 1
+                end = max(end - 1, start)
                 yield Block(
                     html="".join(out),
                     first_line=self.line_of(start),

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
-from hansei.errors import ConflictError
+from hansei.errors import ConflictError, TooLargeError
+from hansei.markdown.limits import check_postmortem
 from hansei.model import (
     ActionItem,
     Horizon,
@@ -100,6 +103,19 @@ def _editor(
     )
 
 
+def _postmortem_from(
+    request: Request, form: FormData, base: Postmortem | None = None
+) -> Postmortem:
+    """The form's postmortem, refused (FormError) when its Markdown would be over a limit:
+    what is saved must read back."""
+    postmortem = postmortem_from_form(form, base)
+    try:
+        check_postmortem(postmortem, app_context(request).settings.document_limits())
+    except TooLargeError as error:
+        raise FormError([FieldError("document", error.message)]) from error
+    return postmortem
+
+
 @router.get("/postmortems/new")
 async def new_form(request: Request, user: Writer) -> Response:
     language = Language(ui_language(request, user))
@@ -111,7 +127,7 @@ async def new_form(request: Request, user: Writer) -> Response:
 async def create(request: Request, user: Writer) -> Response:
     form = await request.form()
     try:
-        postmortem = postmortem_from_form(form)
+        postmortem = _postmortem_from(request, form)
     except FormError as error:
         return _editor(
             request,
@@ -151,7 +167,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     base = int(raw_base) if isinstance(raw_base, str) and raw_base.isdigit() else None
     action = f"/postmortems/{stored.id}/edit"
     try:
-        postmortem = postmortem_from_form(form, stored.postmortem)
+        postmortem = _postmortem_from(request, form, stored.postmortem)
         saving.update_postmortem(
             database, stored.id, postmortem, user=user.user.name, base_revision=base
         )
@@ -195,13 +211,13 @@ async def preview(request: Request, user: Writer) -> Response:
         database = app_context(request).database
         base = history.get_postmortem(database, history.resolve(database, raw_id)).postmortem
     try:
-        postmortem = postmortem_from_form(form, base)
+        postmortem = _postmortem_from(request, form, base)
     except FormError as error:
         body: dict[str, Any] = {
             "errors": [{"field": e.field, "message": e.message} for e in error.errors]
         }
         return JSONResponse(body, status_code=422)
-    checked = checking.check(postmortem, app_context(request).settings)
+    checked = await run_in_threadpool(checking.check, postmortem, app_context(request).settings)
     language = ui_language(request, user)
     return JSONResponse(
         {
