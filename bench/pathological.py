@@ -20,7 +20,7 @@ import argparse
 import functools
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from hansei.config import DEFAULT_LIMITS
@@ -45,6 +45,18 @@ def _fill(unit: str, size: int, *, joiner: str = "\n") -> str:
     line = unit * per_line
     count = max(1, room // (len(line.encode("utf-8")) + len(joiner)))
     return joiner.join([line] * count)
+
+
+def _lines(lines: Iterator[str], room: int) -> str:
+    """Lines taken while they fit in `room` bytes and the line limit."""
+    taken: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(line) + 1
+        if used > room or len(taken) >= DEFAULT_LIMITS.max_lines - 400:
+            break
+        taken.append(line)
+    return "\n".join(taken)
 
 
 def cases(size: int) -> dict[str, str]:
@@ -72,14 +84,12 @@ def cases(size: int) -> dict[str, str]:
     built = {"ordinary": _section(_fill(ordinary_unit, size, joiner=""))}
     for name, unit in runs.items():
         built[f"run {name}"] = _section(_fill(unit, size))
-    depth = 1
-    nested: list[str] = []
-    while sum(len(line) + 1 for line in nested) < size - len(BASE) - 4096:
-        nested.append("  " * (depth % 400) + "- x")
-        depth += 1
-    built["nested lists"] = _section("\n".join(nested))
+    room = size - len(_section("").encode("utf-8")) - 1024
+    built["nested lists"] = _section(
+        _lines((" " * (2 * (i % 400)) + "- x" for i in range(10**6)), room)
+    )
     built["nested block quotes"] = _section(
-        "\n".join(">" * min(i % 1000, LINE - 2) + " x" for i in range(1, 2000))
+        _lines((">" * (i % 1000) + " x" for i in range(1, 10**6)), room)
     )
     built["block quote run"] = _section(_fill(">", size))
     built["table 10,000 columns"] = _section(

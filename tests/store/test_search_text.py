@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from hansei.store.search_text import bigram_match, bigram_tokens, fold, query_terms, snippet
+from hansei.store.search_text import (
+    SNIPPET_SCAN,
+    bigram_match,
+    bigram_tokens,
+    fold,
+    query_terms,
+    snippet,
+)
 
 FILLER = "前置きの文章です。" * 10
 
@@ -37,3 +44,28 @@ def test_a_snippet_finds_words_that_folding_joins_or_splits() -> None:
 
 def test_a_title_only_match_shows_the_start() -> None:
     assert snippet("監視の抜け\n詳細は後述", ["監視"]) == "監視の抜け 詳細は後述"
+
+
+def test_a_snippet_finds_a_match_across_the_pieces_it_folds_in() -> None:
+    # Text that NFKC changes everywhere (half-width katakana), a match placed across
+    # every boundary of the 4,096-character pieces, and one far into a long document.
+    filler = "ｱｲｳｴｵ" * 2_000
+    for offset in range(4_080, 4_100):
+        display = f"t\n{filler[:offset]}ﾃﾞﾌﾟﾛｲ直後{filler}"
+        shown = snippet(display, [fold("デプロイ直後")])
+        assert "ﾃﾞﾌﾟﾛｲ直後" in shown, offset
+    far = f"t\n{'ｶ' * 60_000}Straße の後"
+    assert "Straße の後" in snippet(far, [fold("STRASSE")])
+
+
+def test_a_snippet_looks_no_further_than_its_scan() -> None:
+    # What search found is found; past the first 64 K characters the snippet shows the
+    # start rather than fold a whole long document for each hit on a page.
+    display = f"題名\n{'ｶ' * 2 * SNIPPET_SCAN}Straße の後"
+    assert snippet(display, [fold("STRASSE")]).startswith("題名 ｶｶ")
+
+
+def test_a_snippet_of_a_long_document_without_a_match_shows_its_start() -> None:
+    display = "題名\n" + "ﾃｽﾄ" * 300_000
+    assert snippet(display, ["見つからない"]).startswith("題名 ﾃｽﾄ")
+    assert snippet(display, []).startswith("題名 ﾃｽﾄ")

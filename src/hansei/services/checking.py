@@ -27,13 +27,18 @@ def lint_options(settings: Settings) -> LintOptions:
     )
 
 
+def metrics_of(postmortem: Postmortem, settings: Settings) -> Metrics:
+    """The figures alone, with the team's SLO target where the document states none."""
+    target = postmortem.slo.target if postmortem.slo.target is not None else settings.slo_target
+    return compute_metrics(postmortem, slo_target=target)
+
+
 def check(postmortem: Postmortem, settings: Settings) -> Checked:
     """Figures with the team's SLO target where the document states none; findings of
     the Markdown rendition, so that their lines point into what `?format=md` returns."""
     markdown = render_markdown(postmortem)
-    target = postmortem.slo.target if postmortem.slo.target is not None else settings.slo_target
     return Checked(
         markdown=markdown,
-        metrics=compute_metrics(postmortem, slo_target=target),
+        metrics=metrics_of(postmortem, settings),
         findings=lint_text(markdown, options=lint_options(settings)),
     )

@@ -8,7 +8,6 @@ exactly this rule, so the same query finds the same postmortems on both.
 
 from __future__ import annotations
 
-import bisect
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,40 +102,54 @@ def trigram_match(term: str) -> str:
 
 
 def snippet(display: str, terms: list[str], *, width: int = 60) -> str:
-    """About `width` characters of the text around the first match of a term."""
-    folded = fold(display)
-    if len(folded) == len(display) and unicodedata.is_normalized("NFKC", display):
-        # Case folding alone only ever lengthens: the same length means the same offsets.
-        return _cut(display, _first_match(folded, terms, _body_start(display)), width)
-    # NFKC joins (ﾃﾞ → デ) and splits (㍻ → 平成): map offsets piece by piece.
-    return _snippet_by_piece(display, terms, width)
+    """About `width` characters of the text around the first match of a term: in the
+    body first (the title is shown beside the snippet anyway: a match there says more)."""
+    body_start = _body_start(display)
+    found = _first_match(display, terms, body_start)
+    if found is None:
+        found = _first_match(display, terms, 0)
+    return _cut(display, body_start if found is None else found, width)
+
+
+# Text is folded a piece at a time, so that a match near the start of a long document
+# costs no more than one in a short one, and the offsets of the piece that matched are
+# mapped back character by character only there; no further than SNIPPET_SCAN
+# characters, so that a page of hits costs the same whatever their length.
+_PIECE = 4096
+SNIPPET_SCAN = 65_536
 
 
 def _body_start(display: str) -> int:
-    # The title is shown beside the snippet anyway: a match in the body says more.
     newline = display.find("\n")
     return newline + 1 if newline >= 0 else 0
 
 
-def _first_match(folded: str, terms: list[str], body_start: int) -> int:
-    for start in (body_start, 0):
-        found = [position for term in terms if (position := folded.find(term, start)) >= 0]
-        if found:
-            return min(found)
-    return body_start
+def _first_match(display: str, terms: list[str], begin: int) -> int | None:
+    if not terms:
+        return None
+    # A term's characters in the text as written may be more than folded (ﾃﾞ → デ).
+    overlap = 4 * max(len(term) for term in terms) + 8
+    for start in range(begin, min(len(display), SNIPPET_SCAN), _PIECE):
+        found = _match_in(display[start : start + _PIECE + overlap], terms)
+        if found is not None:
+            return start + found
+    return None
 
 
-def _snippet_by_piece(display: str, terms: list[str], width: int) -> str:
+def _match_in(text: str, terms: list[str]) -> int | None:
+    folded = fold(text)
+    found = [position for term in terms if (position := folded.find(term)) >= 0]
+    if not found:
+        return None
+    if len(folded) == len(text) and unicodedata.is_normalized("NFKC", text):
+        # Case folding alone only ever lengthens: the same length means the same offsets.
+        return min(found)
+    # NFKC joins (ﾃﾞ → デ) and splits (㍻ → 平成): map offsets piece by piece.
     offsets: list[int] = []
-    pieces: list[str] = []
-    for index, group in _pieces(display):
-        piece = fold(group)
-        pieces.append(piece)
-        offsets.extend([index] * len(piece))
-    offsets.append(len(display))
-    folded = "".join(pieces)
-    body_start = bisect.bisect_left(offsets, _body_start(display))
-    return _cut(display, offsets[_first_match(folded, terms, body_start)], width)
+    for index, group in _pieces(text):
+        offsets.extend([index] * len(fold(group)))
+    offsets.append(len(text))
+    return offsets[min(found)]
 
 
 # Marks that NFKC joins to the character before them.

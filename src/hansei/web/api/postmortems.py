@@ -282,19 +282,21 @@ async def read_postmortem(
     number = revision or stored.revision
     headers = {"ETag": f'"{number}"'}
     if format == DocumentFormat.md:
-        text = with_id_comment(render_markdown(postmortem, language=lang), stored.id, number)
+        markdown = await run_in_threadpool(render_markdown, postmortem, language=lang)
+        text = with_id_comment(markdown, stored.id, number)
         return Response(text, media_type=MARKDOWN_TYPE, headers=headers)
     if format == DocumentFormat.html:
         # A page of its own, with its own inline style and no script at all.
         headers["Content-Security-Policy"] = STANDALONE_PAGE_POLICY
-        return HTMLResponse(render_html(postmortem, language=lang), headers=headers)
+        page = await run_in_threadpool(render_html, postmortem, language=lang)
+        return HTMLResponse(page, headers=headers)
     body = PostmortemRead(
         id=stored.id,
         revision=number,
         updated_at=stored.updated_at,
         updated_by=stored.updated_by,
         postmortem=postmortem,
-        metrics=checking.check(postmortem, context.settings).metrics,
+        metrics=checking.metrics_of(postmortem, context.settings),
     )
     return Response(body.model_dump_json(), media_type="application/json", headers=headers)
 
@@ -309,7 +311,7 @@ async def postmortem_metrics(postmortem_id: str, request: Request, user: Reader)
     """TTD … TTF, downtime, availability and error budget (the team's SLO target where
     the document states none)."""
     settings = app_context(request).settings
-    return checking.check(_stored(request, postmortem_id), settings).metrics
+    return checking.metrics_of(_stored(request, postmortem_id), settings)
 
 
 def _findings(checked: checking.Checked, *, first_line: int = 1) -> list[FindingRead]:
@@ -330,7 +332,8 @@ async def postmortem_lint(postmortem_id: str, request: Request, user: Reader) ->
     """Lint findings; their lines are those of the Markdown that `?format=md` returns
     (whose first line is the id comment)."""
     settings = app_context(request).settings
-    return _findings(checking.check(_stored(request, postmortem_id), settings), first_line=2)
+    checked = await run_in_threadpool(checking.check, _stored(request, postmortem_id), settings)
+    return _findings(checked, first_line=2)
 
 
 @router.get("/{postmortem_id}/revisions", response_model=list[RevisionRead], responses=ERRORS)
@@ -352,7 +355,8 @@ async def postmortem_diff(
 ) -> DiffRead:
     """A unified diff of two revisions' Markdown."""
     database = app_context(request).database
-    diff = history.diff_revisions(database, history.resolve(database, postmortem_id), old, new)
+    resolved = history.resolve(database, postmortem_id)
+    diff = await run_in_threadpool(history.diff_revisions, database, resolved, old, new)
     return DiffRead(old=old, new=new, diff=diff)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from hansei.config import DocumentLimits
 from hansei.errors import ConflictError, TooLargeError
 from hansei.markdown.limits import check_postmortem
 from hansei.model import (
@@ -103,14 +104,19 @@ def _editor(
     )
 
 
-def _postmortem_from(
+async def _postmortem_from(
     request: Request, form: FormData, base: Postmortem | None = None
 ) -> Postmortem:
     """The form's postmortem, refused (FormError) when its Markdown would be over a limit:
-    what is saved must read back."""
+    what is saved must read back. Built in a worker thread: a form may be large."""
+    limits = app_context(request).settings.document_limits()
+    return await run_in_threadpool(_checked_form, form, base, limits)
+
+
+def _checked_form(form: FormData, base: Postmortem | None, limits: DocumentLimits) -> Postmortem:
     postmortem = postmortem_from_form(form, base)
     try:
-        check_postmortem(postmortem, app_context(request).settings.document_limits())
+        check_postmortem(postmortem, limits)
     except TooLargeError as error:
         raise FormError([FieldError("document", error.message)]) from error
     return postmortem
@@ -127,7 +133,7 @@ async def new_form(request: Request, user: Writer) -> Response:
 async def create(request: Request, user: Writer) -> Response:
     form = await request.form()
     try:
-        postmortem = _postmortem_from(request, form)
+        postmortem = await _postmortem_from(request, form)
     except FormError as error:
         return _editor(
             request,
@@ -167,7 +173,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     base = int(raw_base) if isinstance(raw_base, str) and raw_base.isdigit() else None
     action = f"/postmortems/{stored.id}/edit"
     try:
-        postmortem = _postmortem_from(request, form, stored.postmortem)
+        postmortem = await _postmortem_from(request, form, stored.postmortem)
         saving.update_postmortem(
             database, stored.id, postmortem, user=user.user.name, base_revision=base
         )
@@ -211,7 +217,7 @@ async def preview(request: Request, user: Writer) -> Response:
         database = app_context(request).database
         base = history.get_postmortem(database, history.resolve(database, raw_id)).postmortem
     try:
-        postmortem = _postmortem_from(request, form, base)
+        postmortem = await _postmortem_from(request, form, base)
     except FormError as error:
         body: dict[str, Any] = {
             "errors": [{"field": e.field, "message": e.message} for e in error.errors]

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hansei.config import Settings
 from hansei.lint.findings import Finding
@@ -147,15 +148,14 @@ _VIEWS: OrderedDict[tuple[str, Settings], DocumentView] = OrderedDict()
 _VIEWS_KEPT = 256
 
 
-def document_view(stored: StoredPostmortem, settings: Settings) -> DocumentView:
+async def document_view(stored: StoredPostmortem, settings: Settings) -> DocumentView:
     """The document's checks and sections. A revision's content never changes, so they
-    are kept by content hash: rendering and linting are most of a page's cost."""
+    are kept by content hash: rendering and linting are most of a page's cost, and run
+    in a worker thread, the event loop serving other requests meanwhile."""
     key = (stored.content_hash, settings)
     view = _VIEWS.get(key)
     if view is None:
-        checked = checking.check(stored.postmortem, settings)
-        sections = html_sections(stored.postmortem, checked.markdown)
-        view = DocumentView(checked, place_findings(sections, checked.findings))
+        view = await run_in_threadpool(_view, stored.postmortem, settings)
         _VIEWS[key] = view
         if len(_VIEWS) > _VIEWS_KEPT:
             _VIEWS.popitem(last=False)
@@ -164,12 +164,18 @@ def document_view(stored: StoredPostmortem, settings: Settings) -> DocumentView:
     return view
 
 
+def _view(postmortem: Postmortem, settings: Settings) -> DocumentView:
+    checked = checking.check(postmortem, settings)
+    sections = html_sections(postmortem, checked.markdown)
+    return DocumentView(checked, place_findings(sections, checked.findings))
+
+
 @router.get("/postmortems/{postmortem_id}")
 async def postmortem_page(postmortem_id: str, request: Request, user: Reader) -> Response:
     context = app_context(request)
     database = context.database
     stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
-    view = document_view(stored, context.settings)
+    view = await document_view(stored, context.settings)
     return render(
         request,
         "postmortem.html",
@@ -224,7 +230,11 @@ async def history_page(
     revisions = history.list_revisions(database, stored.id)
     new = new or stored.revision
     old = old or max(1, new - 1)
-    diff = history.diff_revisions(database, stored.id, old, new) if old != new else ""
+    diff = (
+        await run_in_threadpool(history.diff_revisions, database, stored.id, old, new)
+        if old != new
+        else ""
+    )
     return render(
         request,
         "history.html",
