@@ -40,3 +40,24 @@ def test_a_link_that_runs_code_is_no_link() -> None:
         with pytest.raises(ValidationError, match="a link may not use javascript:"):
             Link(title="click", url=url)
     assert Link(title="runbook", url="https://example.com/a:b").url == "https://example.com/a:b"
+
+
+def test_a_standalone_page_loads_nothing_from_outside() -> None:
+    pm = Postmortem.model_validate(
+        {
+            "title": "画像",
+            "extra_sections": [
+                {
+                    "title": "スクリーンショット",
+                    "body": "![グラフ](https://grafana.example/render.png) ![ローカル](graph.png)",
+                }
+            ],
+        }
+    )
+    page = render_html(pm)
+    assert "<img" not in page
+    assert '<a href="https://grafana.example/render.png">グラフ</a>' in page
+    assert '<a href="graph.png">ローカル</a>' in page
+    policy = page.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
+    assert "default-src 'none'" in policy
+    assert "img-src data:" in policy
