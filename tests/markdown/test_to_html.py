@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hansei.markdown import parse_markdown, render_markdown
 from hansei.markdown.html import html_sections
-from hansei.markdown.to_html import render, render_blocks
+from hansei.markdown.to_html import EVENT_BUDGET, render, render_blocks
 from tests.conftest import EXAMPLES
 
 ALLOWED_TAGS = {
@@ -154,3 +154,18 @@ MARKUP = st.text(alphabet="[]()!<>*_`\\#-|:/ \n>&;\"'=ajsvcript.xh0123456789", m
 def test_any_text_renders_to_inert_html(text: str) -> None:
     assert_inert(render(text))
     assert_inert(render(text, images_as_links=True))
+
+
+def test_past_the_event_budget_the_rest_is_shown_as_written() -> None:
+    head = "# 見出し\n\n普通の段落 **強調**。\n\n"
+    run = "x " + "*a" * EVENT_BUDGET
+    blocks = render_blocks(head + run + "\n\n## 後の節\n\n<b>終わり</b>\n")
+    assert blocks[0].html == "<h1>見出し</h1>\n"
+    assert blocks[1].html == "<p>普通の段落 <strong>強調</strong>。</p>\n"
+    rest = blocks[-1]
+    assert rest.html.startswith('<pre class="as-written"><code>x *a*a')
+    assert rest.first_line == 5
+    assert rest.last_line == 9
+    shown = "".join(read(rest.html).text)
+    assert shown == run + "\n\n## 後の節\n\n<b>終わり</b>\n" + "\n"  # and the one after </pre>
+    assert_inert(rest.html)
