@@ -10,8 +10,9 @@ limit is refused before any work; the time to refuse is shown instead.
 
 Prints, per case, the seconds to parse (Markdown → model), lint, render the
 Markdown, render the standalone HTML page and the web app's sections, and the
-worst ratio of any step to the same step on an ordinary document of the same
-size. The target: every step of every case well under a second.
+ratio of all of them together to the same on an ordinary document of the same
+size (the example, then plain paragraphs). The target: every step of every case
+well under a second.
 """
 
 from __future__ import annotations
@@ -59,11 +60,20 @@ def _lines(lines: Iterator[str], room: int) -> str:
     return "\n".join(taken)
 
 
+ORDINARY_LINE = (
+    "12:05 に監視アラートが発火し、オンコールが **Walk API** の [ダッシュボード]"
+    "(https://grafana.example.com/d/walk) と `kubectl get pods` で状況を確認した。\n"
+)
+
+
+def ordinary(size: int) -> str:
+    """An ordinary document of about `size` bytes: the example, then paragraphs of prose."""
+    room = size - len(_section("").encode("utf-8")) - 1024
+    count = max(0, room // (len(ORDINARY_LINE.encode("utf-8")) + 1))
+    return _section("\n".join([ORDINARY_LINE.strip()] * count))
+
+
 def cases(size: int) -> dict[str, str]:
-    ordinary_unit = (
-        "12:05 に監視アラートが発火し、オンコールが **Walk API** の [ダッシュボード]"
-        "(https://grafana.example.com/d/walk) と `kubectl get pods` で状況を確認した。\n"
-    )
     runs = {
         "[": "[",
         "![": "![",
@@ -81,7 +91,7 @@ def cases(size: int) -> dict[str, str]:
         "&#": "&#",
         "\\": "\\",
     }
-    built = {"ordinary": _section(_fill(ordinary_unit, size, joiner=""))}
+    built = {"ordinary": ordinary(size)}
     for name, unit in runs.items():
         built[f"run {name}"] = _section(_fill(unit, size))
     room = size - len(_section("").encode("utf-8")) - 1024
@@ -130,26 +140,25 @@ def main() -> None:
     args = options.parse_args()
     built = cases(args.size)
     names = ["parse", "lint", "render md", "html page", "html sections"]
-    print(f"{'case':<24} {'KB':>6} " + " ".join(f"{n:>13}" for n in names) + "  worst/ordinary")
-    ordinary: dict[str, float] = {}
+    print(f"{'case':<24} {'KB':>6} " + " ".join(f"{n:>13}" for n in names) + "  /ordinary")
     worst_ratio, worst_case, slowest = 0.0, "", 0.0
     for name, text in built.items():
-        size = len(text.encode("utf-8")) // 1000
+        size = len(text.encode("utf-8"))
         try:
             work = steps(text)
         except TooLargeError as error:
             took = timed(functools.partial(_refused, text), args.rounds)
-            print(f"{name:<24} {size:>6} refused in {took * 1000:.1f} ms: {error.message}")
+            print(f"{name:<24} {size // 1000:>6} refused in {took * 1000:.1f} ms: {error.message}")
             continue
         figures = {step: timed(run, args.rounds) for step, run in work.items()}
-        if name == "ordinary":
-            ordinary = figures
-        ratio = max(figures[step] / ordinary[step] for step in names)
+        usual = {step: timed(run, args.rounds) for step, run in steps(ordinary(size)).items()}
+        # All steps together: a step that takes a millisecond either way says little alone.
+        ratio = sum(figures.values()) / sum(usual.values())
         slowest = max(slowest, *figures.values())
         if ratio > worst_ratio:
             worst_ratio, worst_case = ratio, name
         shown = " ".join(f"{figures[step]:>12.3f}s" for step in names)
-        print(f"{name:<24} {size:>6} {shown}  {ratio:>6.1f}x")
+        print(f"{name:<24} {size // 1000:>6} {shown}  {ratio:>6.1f}x")
     print(f"worst ratio to an ordinary document of the same size: {worst_ratio:.1f}x")
     print(f"  (in the case {worst_case!r})")
     verdict = "ok" if slowest < 1.0 else "OVER TARGET"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,14 @@ def test_import_stores_the_others(runner: CliRunner, huge: Path, tmp_path: Path)
     assert result.exit_code == 1
     assert result.stdout == "1 created, 0 updated, 0 unchanged, 1 failed\n"
     assert f"{huge}: too large (1.2 MB, limit 1 MB)" in result.stderr
+
+
+def test_json_that_would_read_back_over_a_limit_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    document = {"title": "多すぎる", "went_well": [f"項目 {n}" for n in range(200)]}
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps({"postmortem": document}, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(path)], env={"HANSEI_MAX_DOCUMENT_LINES": "150"})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:151: too many lines")

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError, UsageError
 from hansei.markdown import ParseResult, parse_markdown
-from hansei.markdown.limits import check_size
+from hansei.markdown.limits import check_postmortem, check_size
 from hansei.model import Postmortem
 
 
@@ -102,6 +102,10 @@ def load_text(
         except DocumentError as error:
             raise error.with_source(source) from None
         postmortem, document_id, revision = _from_json(text, source)
+        try:
+            check_postmortem(postmortem, limits)  # what is stored must read back
+        except DocumentError as error:
+            raise error.with_source(source) from None
         return LoadedDocument(ParseResult(postmortem), document_id, revision)
     result = parse_markdown(text, source=source, default_timezone=default_timezone, limits=limits)
     found = _id_comment(text)
