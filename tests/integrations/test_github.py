@@ -47,13 +47,23 @@ def test_an_issue_is_posted_as_github_documents_it() -> None:
     }
 
 
-def test_a_long_title_is_cut_and_no_labels_are_sent_when_there_are_none() -> None:
+def test_a_title_is_one_line_within_githubs_limit_and_labels_go_only_if_there_are_any() -> None:
+    titles = ["x" * 300, "x" * 256, "  Fix\nthe\r\nparser\tnow\x00\u2028 ", "y" * 254 + " \n\n z"]
     with recording_server() as github:
         github.answer = lambda request: (201, {"number": 1, "html_url": "https://h/o/r/issues/1"})
         issues = GitHubIssues("t", api_url=github.url)
-        issues.create("o/r", NewIssue(title="x" * 300, body="b"))
+        for title in titles:
+            issues.create("o/r", NewIssue(title=title, body="b"))
         issues.close()
-    assert github.received[0].json() == {"title": "x" * 256, "body": "b"}
+    assert [request.json() for request in github.received] == [
+        {"title": title, "body": "b"}
+        for title in [
+            "x" * 255 + "…",
+            "x" * 256,
+            "Fix\ufffdthe\ufffd\ufffdparser now\ufffd\ufffd",
+            "y" * 254 + "…",
+        ]
+    ]
 
 
 def test_an_issue_is_found_by_the_text_in_its_body_and_a_renamed_repository_followed() -> None:

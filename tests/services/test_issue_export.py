@@ -163,9 +163,10 @@ def test_the_issue_links_back_in_the_postmortems_language_and_mentions_nobody(
     )
     assert issue.title == "Add a nil guard"
     assert issue.body.startswith(
-        "Action item 1 of the postmortem [Walk API \\| nil pointer]"
+        "Action item 1 of the postmortem [`Walk API | nil pointer`]"
         f"(https://hansei.example/postmortems/{postmortem_id})."
     )
+    assert "| Task | `Add a nil guard` |" in issue.body
     assert "| Owner | `@ksato` |" in issue.body
     assert "| Horizon | Immediate (within 1 week) |" in issue.body
     assert "| Due | 2025-01-17 |" in issue.body
@@ -176,7 +177,7 @@ def test_the_issue_links_back_in_the_postmortems_language_and_mentions_nobody(
         document.model_copy(update={"language": "ja"}), postmortem_id, 0, base_url="h", labels=[]
     )
     assert "| 対応期間 | 即座対応（1週間以内） |" in japanese.body
-    assert japanese.body.startswith("ポストモーテム [Walk API \\| nil pointer](h/postmortems/")
+    assert japanese.body.startswith("ポストモーテム [`Walk API | nil pointer`](h/postmortems/")
 
 
 def test_filters_and_the_limit_choose_the_items(database: Database) -> None:

@@ -23,11 +23,11 @@ import httpx
 
 from hansei import __version__
 from hansei.errors import DeliveryError, UsageError
+from hansei.integrations.github_text import title
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 TIMEOUT_SECONDS = 30.0
-TITLE_LIMIT = 256
 PAGE_SIZE = 100
 PAGES_SEARCHED = 10
 
@@ -116,8 +116,9 @@ class GitHubIssues:
         self._client.close()
 
     def create(self, repository: str, issue: NewIssue) -> str:
-        """Create the issue; its html_url."""
-        payload: dict[str, Any] = {"title": issue.title[:TITLE_LIMIT], "body": issue.body}
+        """Create the issue; its html_url. The title goes on one line, cut to GitHub's
+        limit."""
+        payload: dict[str, Any] = {"title": title(issue.title), "body": issue.body}
         if issue.labels:
             payload["labels"] = issue.labels
         response = self._send("POST", repository, json=payload)

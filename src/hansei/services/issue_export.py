@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from hansei.integrations import github_text
 from hansei.integrations.github import GitHubError, NewIssue
 from hansei.markdown.vocabulary import ACTION_STATUS_WORDS, LABELS
 from hansei.model import ActionItem, ActionStatus, Postmortem
@@ -88,33 +89,31 @@ def issue_for(
     labels: list[str],
     marker_key: str | None = None,
 ) -> NewIssue:
-    """The issue of an item: its task as the title; the postmortem (linked), horizon,
-    owner, due date and status in the body, in the postmortem's language. The owner is
-    written as code so that a name is not taken for a GitHub mention."""
+    """The issue of an item: its task as the title; the postmortem (linked), task,
+    horizon, owner, due date and status in the body, in the postmortem's language, and
+    the marker as its last line. What people wrote is shown as code: GitHub shows it as
+    written and finds no mention, reference, link or HTML in it (see github_text)."""
     item = postmortem.action_items[index]
     assert item.task is not None
     words = LABELS[postmortem.language]
     link = f"{base_url.rstrip('/')}/postmortems/{postmortem_id}"
     lead = words["issue_lead"].format(
-        title=_escaped(postmortem.title or postmortem_id),
-        link=link,
+        title=github_text.code(postmortem.title or postmortem_id),
+        link=github_text.destination(link),
         number=f" {item.number}" if item.number is not None else "",
     )
     values = [
+        github_text.code(item.task),
         words[f"{item.horizon.value}_section"],
-        f"`{item.owner}`" if item.owner else "-",
+        github_text.code(item.owner) if item.owner else "-",
         item.due.isoformat() if item.due else "-",
         ACTION_STATUS_WORDS[item.status] if item.status else "-",
     ]
-    rows = [f"| {name} | {_escaped(value)} |" for name, value in
+    rows = [f"| {name} | {github_text.table_cell(value)} |" for name, value in
             zip(words["issue_fields"].split("|"), values, strict=True)]  # fmt: skip
     key = marker_key or item_key(postmortem.action_items, index)
     body = "\n".join([lead, "", "| | |", "|---|---|", *rows, "", marker(postmortem_id, key), ""])
-    return NewIssue(title=item.task, body=body, labels=labels)
-
-
-def _escaped(text: str) -> str:
-    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return NewIssue(title=github_text.title(item.task), body=body, labels=labels)
 
 
 @dataclass(frozen=True)
