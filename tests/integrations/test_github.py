@@ -20,6 +20,7 @@ from hansei.integrations.github import (
 from tests.github_server import TOKEN, github_server
 from tests.recording_server import recording_server
 
+HOUR = dt.timedelta(hours=1)
 ISSUE = NewIssue(title="Add a nil guard", body="Action item 1", labels=["postmortem"])
 
 
@@ -66,12 +67,12 @@ def test_a_title_is_one_line_within_githubs_limit_and_labels_go_only_if_there_ar
     ]
 
 
-def test_an_issue_is_found_by_the_text_in_its_body_and_a_renamed_repository_followed() -> None:
+def test_an_issue_is_found_by_its_last_line_and_a_renamed_repository_followed() -> None:
     with github_server(prefix="/api/v3") as github:
         github.moved = {"acme/old-name": "acme/walk-api"}
         issues = GitHubIssues(TOKEN, api_url=github.api_url)
-        first = issues.create("acme/old-name", NewIssue(title="a", body="x <!-- mark 1 -->"))
-        issues.create("acme/walk-api", NewIssue(title="b", body="y <!-- mark 2 -->"))
+        first = issues.create("acme/old-name", NewIssue(title="a", body="x\n\n<!-- mark 1 -->\n"))
+        issues.create("acme/walk-api", NewIssue(title="b", body="y\n<!-- mark 2 -->"))
         since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
         found = issues.find("acme/old-name", "<!-- mark 1 -->", since=since)
         missing = issues.find("acme/walk-api", "<!-- mark 3 -->", since=since)
@@ -174,6 +175,26 @@ def test_a_repository_is_written_owner_slash_name(written: str) -> None:
     with pytest.raises(UsageError, match="write the repository as OWNER/REPO"):
         checked_repository(written)
     assert checked_repository("acme-inc/api.v2_x") == "acme-inc/api.v2_x"
+
+
+def test_only_a_last_line_is_taken_for_the_marker() -> None:
+    """The marker quoted anywhere else in a body (a title or an owner a person typed) is
+    not hansei's: only the last line is. An issue edited on GitHub has CR LF endings."""
+    bodies = [
+        "`<!-- mark 1 -->`\n\n<!-- mark 2 -->\n",
+        "<!-- mark 1 -->\n<!-- mark 2 -->",
+        "x <!-- mark 1 -->\n",
+        "<!-- mark 1 --> x",
+        "<!-- mark 1 -->x\n",
+        "x\r\n\r\n<!-- mark 1 -->\r\n",
+    ]
+    with github_server() as github:
+        issues = GitHubIssues(TOKEN, api_url=github.api_url)
+        for body in bodies:
+            issues.create("o/r", NewIssue(title="a", body=body))
+        found = issues.find("o/r", "<!-- mark 1 -->", since=dt.datetime.now(dt.UTC) - HOUR)
+        issues.close()
+    assert found == "https://github.example/o/r/issues/6"
 
 
 def test_the_search_reads_further_pages_and_gives_up_rather_than_guess() -> None:

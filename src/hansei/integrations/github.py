@@ -132,9 +132,11 @@ class GitHubIssues:
                 may_exist=True,
             ) from error
 
-    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
-        """The html_url of an issue updated since `since` whose body holds `text`, None
-        when there is none; GitHubError when too many changed to look through them."""
+    def find(self, repository: str, line: str, *, since: dt.datetime) -> str | None:
+        """The html_url of an issue updated since `since` whose body's last line is
+        `line`, None when there is none; GitHubError when too many changed to look
+        through them. Only the last line counts: the same text anywhere else in a body
+        (quoted in a title a person wrote, say) is not what hansei put there."""
         for page in range(1, PAGES_SEARCHED + 1):
             parameters = {
                 "state": "all",
@@ -152,7 +154,7 @@ class GitHubIssues:
                 found = [
                     str(issue["html_url"])
                     for issue in issues
-                    if text in (issue.get("body") or "") and "pull_request" not in issue
+                    if _last_line(issue.get("body") or "") == line and "pull_request" not in issue
                 ]
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 raise GitHubError(f"GitHub's list of issues is unreadable: {error}") from error
@@ -162,7 +164,7 @@ class GitHubIssues:
                 return None
         raise GitHubError(
             f"more than {PAGES_SEARCHED * PAGE_SIZE} issues of {repository} changed since "
-            f"{since:%Y-%m-%d %H:%M} UTC: look for {text!r} by hand",
+            f"{since:%Y-%m-%d %H:%M} UTC: look for {line!r} by hand",
             about_repository=True,
         )
 
@@ -219,6 +221,12 @@ class GitHubIssues:
                 per_item=True,
             )
         return GitHubError(f"GitHub answered {status}: {said}", may_exist=status >= 500)
+
+
+def _last_line(body: str) -> str:
+    """A body's last line that is not blank (an issue edited on GitHub ends lines with
+    CR LF)."""
+    return body.rstrip().rsplit("\n", 1)[-1].strip()
 
 
 def _when(response: httpx.Response) -> str:

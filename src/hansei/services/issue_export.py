@@ -45,8 +45,8 @@ class IssueTracker(Protocol):
         """Create the issue; its URL."""
         ...
 
-    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
-        """The URL of an issue updated since `since` whose body holds `text`."""
+    def find(self, repository: str, line: str, *, since: dt.datetime) -> str | None:
+        """The URL of an issue updated since `since` whose body's last line is `line`."""
         ...
 
 
@@ -61,7 +61,8 @@ def item_key(items: Sequence[ActionItem], index: int) -> str:
 
 
 def marker(postmortem_id: str, key: str) -> str:
-    """What an issue's body carries so that hansei can find it again."""
+    """The last line of an issue's body, by which hansei finds the issue again: no other
+    line can be taken for it, and what people wrote never makes a line of its own."""
     return f"<!-- hansei: postmortem {postmortem_id} action {key} -->"
 
 
@@ -254,10 +255,10 @@ def _look_for(tracker: IssueTracker, held: Claim, repository: str) -> tuple[str 
     """The issue the runs before may have opened: in every repository they asked, and in
     this run's, since the item was first claimed."""
     assert held.taken_over is not None
-    text = marker(held.postmortem_id, held.item_key)
+    line = marker(held.postmortem_id, held.item_key)
     since = held.taken_over.first_claimed_at - LOOK_BACK
     for where in dict.fromkeys([*held.taken_over.repositories, repository]):
-        url = tracker.find(where, text, since=since)
+        url = tracker.find(where, line, since=since)
         if url is not None:
             return url, where
     return None, repository
