@@ -107,7 +107,18 @@ def test_an_issue_is_found_by_its_last_line_and_a_renamed_repository_followed() 
          {}, "did not take the issue (422 Validation Failed: title missing_field)", True, False),
         (500, "upstream broke", {}, "GitHub answered 500: upstream broke", False, True),
         (502, {"message": "Server Error"}, {}, "GitHub answered 502", False, True),
-        (201, "<html>", {}, "answered 201 without the issue's html_url", False, True),
+        (422, {"message": "Validation Failed", "errors": 5}, {},
+         "did not take the issue (422 Validation Failed)", True, False),
+        (500, {"message": "\x1b[2J\x1b]0;pwned\x07"}, {},
+         "GitHub answered 500: \ufffd[2J\ufffd]0;pwned\ufffd", False, True),
+        (201, "<html>", {}, "answered 201 without an issue's URL as its html_url", False, True),
+        (201, {"html_url": "javascript:alert(1)"}, {}, "without an issue's URL", False, True),
+        (201, {"html_url": "https://github.example/o/r/issues/1)|x"}, {},
+         "without an issue's URL", False, True),
+        (201, {"html_url": "https://github.example/o/r/issues/1\n"}, {},
+         "without an issue's URL", False, True),
+        (201, {"html_url": ["https://github.example/o/r/issues/1"]}, {},
+         "without an issue's URL", False, True),
     ],
 )  # fmt: skip
 def test_each_answer_says_what_went_wrong_and_whether_the_issue_may_exist(
@@ -195,6 +206,18 @@ def test_only_a_last_line_is_taken_for_the_marker() -> None:
         found = issues.find("o/r", "<!-- mark 1 -->", since=dt.datetime.now(dt.UTC) - HOUR)
         issues.close()
     assert found == "https://github.example/o/r/issues/6"
+
+
+def test_a_found_issue_whose_url_an_item_cannot_hold_is_not_taken() -> None:
+    with github_server() as github:
+        github.opened.append(
+            {"repo": "o/r", "number": 1, "html_url": "https://github.example/o/r/issues/1 x",
+             "body": "<!-- mark 1 -->", "updated_at": dt.datetime.now(dt.UTC)}
+        )  # fmt: skip
+        issues = GitHubIssues(TOKEN, api_url=github.api_url)
+        with pytest.raises(GitHubError, match="list of issues is unreadable: not an issue's URL"):
+            issues.find("o/r", "<!-- mark 1 -->", since=dt.datetime.now(dt.UTC) - HOUR)
+        issues.close()
 
 
 def test_the_search_reads_further_pages_and_gives_up_rather_than_guess() -> None:

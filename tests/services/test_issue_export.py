@@ -290,6 +290,19 @@ def test_a_marker_copied_into_what_people_write_does_not_pass_for_the_issue(
     assert github.opened[1]["body"].endswith(f"\n{wanted}\n")
 
 
+def test_an_issue_url_the_item_cannot_hold_is_not_written_and_the_postmortem_stays_whole(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database)
+    with github_server() as github:
+        github.server.answer = lambda request: (201, {"html_url": "javascript:alert(1)//|x"})
+        report = _export(database, github)
+    assert [item.task for item, _ in report.uncertain] == ["Add a nil guard"]
+    assert "without an issue's URL" in (report.stopped or "")
+    assert [link for _, link in _links(database, postmortem_id)][:2] == [None, None]
+    assert len(history.list_revisions(database, postmortem_id)) == 1
+
+
 def test_a_run_that_died_before_creating_the_issue_is_followed_by_one_that_does(
     database: Database,
 ) -> None:

@@ -411,7 +411,8 @@ def _write_link(
     session: Session, stored: postmortems.StoredPostmortem, index: int, url: str, user: str
 ) -> None:
     items = list(stored.postmortem.action_items)
-    items[index] = items[index].model_copy(update={"issue_url": url})
+    # Validated, not copied: a URL the item cannot hold would leave the postmortem unreadable.
+    items[index] = ActionItem.model_validate({**items[index].model_dump(), "issue_url": url})
     postmortems.update(
         session,
         stored.id,
