@@ -50,21 +50,21 @@ HOSTILE = [
 ]
 
 
-def _document(title: str, task: str, owner: str) -> Postmortem:
+def _document(title: str, task: str, owner: str, language: str = "en") -> Postmortem:
     """A document holding these values as they are, not as the model would tidy them:
     the body must be safe for any string, not only for what validation lets through."""
     document = postmortem(
         title="t",
-        language="en",
+        language=language,
         action_items=[{"number": 1, "horizon": "immediate", "task": "x", "owner": "o"}],
     )
     item = document.action_items[0].model_copy(update={"task": task, "owner": owner})
     return document.model_copy(update={"title": title, "action_items": [item]})
 
 
-def _issue(title: str, task: str, owner: str) -> NewIssue:
+def _issue(title: str, task: str, owner: str, language: str = "en") -> NewIssue:
     return issue_export.issue_for(
-        _document(title, task, owner),
+        _document(title, task, owner, language),
         POSTMORTEM_ID,
         0,
         base_url=BASE_URL,
@@ -95,8 +95,8 @@ def _shown(text: str) -> str:
     )
 
 
-def _assert_inert_and_whole(title: str, task: str, owner: str) -> None:
-    body = _issue(title, task, owner).body
+def _assert_inert_and_whole(title: str, task: str, owner: str, language: str = "en") -> None:
+    body = _issue(title, task, owner, language).body
     tokens = _tokens(body)
     html = [token.content for token in tokens if token.type in ("html_block", "html_inline")]
     assert html == [MARKER + "\n"], "the only HTML is hansei's marker"
@@ -108,7 +108,7 @@ def _assert_inert_and_whole(title: str, task: str, owner: str) -> None:
     assert codes == [_shown(title), _shown(task), _shown(owner)]
     # Outside the code spans is hansei's text alone, whatever the values: nothing of
     # them for GitHub to take for a mention, a reference or a URL.
-    plain = _issue("t", "x", "o").body
+    plain = _issue("t", "x", "o", language).body
     assert _outside_code(body) == _outside_code(plain)
 
 
@@ -129,11 +129,25 @@ _VALUES = st.lists(_TYPED, min_size=1, max_size=4).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
-@given(title=_VALUES, task=_VALUES, owner=_VALUES)
+@given(title=_VALUES, task=_VALUES, owner=_VALUES, language=st.sampled_from(["en", "ja"]))
 def test_anything_typed_is_shown_as_written_and_does_nothing(
-    title: str, task: str, owner: str
+    title: str, task: str, owner: str, language: str
 ) -> None:
-    _assert_inert_and_whole(title, task, owner)
+    _assert_inert_and_whole(title, task, owner, language)
+
+
+@settings(max_examples=300, deadline=None)
+@given(task=st.one_of(_VALUES, st.lists(_TYPED, min_size=10, max_size=40).map("".join)))
+def test_any_task_makes_a_one_line_title_within_githubs_limit(task: str) -> None:
+    whole = _shown(task).strip()
+    title = _issue("t", task, "o").title
+    assert not [c for c in title if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
+    if len(whole) <= 256:
+        assert title == whole
+    else:
+        assert len(title) <= 256
+        assert title.endswith("…")
+        assert whole.startswith(title[:-1])
 
 
 @pytest.mark.parametrize("typed", HOSTILE)
