@@ -20,6 +20,7 @@ from hansei.integrations.github import (
 from tests.github_server import TOKEN, github_server
 from tests.recording_server import recording_server
 
+HOUR = dt.timedelta(hours=1)
 ISSUE = NewIssue(title="Add a nil guard", body="Action item 1", labels=["postmortem"])
 
 
@@ -47,21 +48,31 @@ def test_an_issue_is_posted_as_github_documents_it() -> None:
     }
 
 
-def test_a_long_title_is_cut_and_no_labels_are_sent_when_there_are_none() -> None:
+def test_a_title_is_one_line_within_githubs_limit_and_labels_go_only_if_there_are_any() -> None:
+    titles = ["x" * 300, "x" * 256, "  Fix\nthe\r\nparser\tnow\x00\u2028 ", "y" * 254 + " \n\n z"]
     with recording_server() as github:
         github.answer = lambda request: (201, {"number": 1, "html_url": "https://h/o/r/issues/1"})
         issues = GitHubIssues("t", api_url=github.url)
-        issues.create("o/r", NewIssue(title="x" * 300, body="b"))
+        for title in titles:
+            issues.create("o/r", NewIssue(title=title, body="b"))
         issues.close()
-    assert github.received[0].json() == {"title": "x" * 256, "body": "b"}
+    assert [request.json() for request in github.received] == [
+        {"title": title, "body": "b"}
+        for title in [
+            "x" * 255 + "…",
+            "x" * 256,
+            "Fix\ufffdthe\ufffd\ufffdparser now\ufffd\ufffd",
+            "y" * 254 + "…",
+        ]
+    ]
 
 
-def test_an_issue_is_found_by_the_text_in_its_body_and_a_renamed_repository_followed() -> None:
+def test_an_issue_is_found_by_its_last_line_and_a_renamed_repository_followed() -> None:
     with github_server(prefix="/api/v3") as github:
         github.moved = {"acme/old-name": "acme/walk-api"}
         issues = GitHubIssues(TOKEN, api_url=github.api_url)
-        first = issues.create("acme/old-name", NewIssue(title="a", body="x <!-- mark 1 -->"))
-        issues.create("acme/walk-api", NewIssue(title="b", body="y <!-- mark 2 -->"))
+        first = issues.create("acme/old-name", NewIssue(title="a", body="x\n\n<!-- mark 1 -->\n"))
+        issues.create("acme/walk-api", NewIssue(title="b", body="y\n<!-- mark 2 -->"))
         since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
         found = issues.find("acme/old-name", "<!-- mark 1 -->", since=since)
         missing = issues.find("acme/walk-api", "<!-- mark 3 -->", since=since)
@@ -96,7 +107,18 @@ def test_an_issue_is_found_by_the_text_in_its_body_and_a_renamed_repository_foll
          {}, "did not take the issue (422 Validation Failed: title missing_field)", True, False),
         (500, "upstream broke", {}, "GitHub answered 500: upstream broke", False, True),
         (502, {"message": "Server Error"}, {}, "GitHub answered 502", False, True),
-        (201, "<html>", {}, "answered 201 without the issue's html_url", False, True),
+        (422, {"message": "Validation Failed", "errors": 5}, {},
+         "did not take the issue (422 Validation Failed)", True, False),
+        (500, {"message": "\x1b[2J\x1b]0;pwned\x07"}, {},
+         "GitHub answered 500: \ufffd[2J\ufffd]0;pwned\ufffd", False, True),
+        (201, "<html>", {}, "answered 201 without an issue's URL as its html_url", False, True),
+        (201, {"html_url": "javascript:alert(1)"}, {}, "without an issue's URL", False, True),
+        (201, {"html_url": "https://github.example/o/r/issues/1)|x"}, {},
+         "without an issue's URL", False, True),
+        (201, {"html_url": "https://github.example/o/r/issues/1\n"}, {},
+         "without an issue's URL", False, True),
+        (201, {"html_url": ["https://github.example/o/r/issues/1"]}, {},
+         "without an issue's URL", False, True),
     ],
 )  # fmt: skip
 def test_each_answer_says_what_went_wrong_and_whether_the_issue_may_exist(
@@ -164,6 +186,38 @@ def test_a_repository_is_written_owner_slash_name(written: str) -> None:
     with pytest.raises(UsageError, match="write the repository as OWNER/REPO"):
         checked_repository(written)
     assert checked_repository("acme-inc/api.v2_x") == "acme-inc/api.v2_x"
+
+
+def test_only_a_last_line_is_taken_for_the_marker() -> None:
+    """The marker quoted anywhere else in a body (a title or an owner a person typed) is
+    not hansei's: only the last line is. An issue edited on GitHub has CR LF endings."""
+    bodies = [
+        "`<!-- mark 1 -->`\n\n<!-- mark 2 -->\n",
+        "<!-- mark 1 -->\n<!-- mark 2 -->",
+        "x <!-- mark 1 -->\n",
+        "<!-- mark 1 --> x",
+        "<!-- mark 1 -->x\n",
+        "x\r\n\r\n<!-- mark 1 -->\r\n",
+    ]
+    with github_server() as github:
+        issues = GitHubIssues(TOKEN, api_url=github.api_url)
+        for body in bodies:
+            issues.create("o/r", NewIssue(title="a", body=body))
+        found = issues.find("o/r", "<!-- mark 1 -->", since=dt.datetime.now(dt.UTC) - HOUR)
+        issues.close()
+    assert found == "https://github.example/o/r/issues/6"
+
+
+def test_a_found_issue_whose_url_an_item_cannot_hold_is_not_taken() -> None:
+    with github_server() as github:
+        github.opened.append(
+            {"repo": "o/r", "number": 1, "html_url": "https://github.example/o/r/issues/1 x",
+             "body": "<!-- mark 1 -->", "updated_at": dt.datetime.now(dt.UTC)}
+        )  # fmt: skip
+        issues = GitHubIssues(TOKEN, api_url=github.api_url)
+        with pytest.raises(GitHubError, match="list of issues is unreadable: not an issue's URL"):
+            issues.find("o/r", "<!-- mark 1 -->", since=dt.datetime.now(dt.UTC) - HOUR)
+        issues.close()
 
 
 def test_the_search_reads_further_pages_and_gives_up_rather_than_guess() -> None:

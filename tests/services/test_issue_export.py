@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import sqlalchemy as sa
 
 from hansei.integrations.github import GitHubError, GitHubIssues, NewIssue
@@ -163,9 +164,10 @@ def test_the_issue_links_back_in_the_postmortems_language_and_mentions_nobody(
     )
     assert issue.title == "Add a nil guard"
     assert issue.body.startswith(
-        "Action item 1 of the postmortem [Walk API \\| nil pointer]"
+        "Action item 1 of the postmortem [`Walk API | nil pointer`]"
         f"(https://hansei.example/postmortems/{postmortem_id})."
     )
+    assert "| Task | `Add a nil guard` |" in issue.body
     assert "| Owner | `@ksato` |" in issue.body
     assert "| Horizon | Immediate (within 1 week) |" in issue.body
     assert "| Due | 2025-01-17 |" in issue.body
@@ -176,7 +178,7 @@ def test_the_issue_links_back_in_the_postmortems_language_and_mentions_nobody(
         document.model_copy(update={"language": "ja"}), postmortem_id, 0, base_url="h", labels=[]
     )
     assert "| 対応期間 | 即座対応（1週間以内） |" in japanese.body
-    assert japanese.body.startswith("ポストモーテム [Walk API \\| nil pointer](h/postmortems/")
+    assert japanese.body.startswith("ポストモーテム [`Walk API | nil pointer`](h/postmortems/")
 
 
 def test_filters_and_the_limit_choose_the_items(database: Database) -> None:
@@ -251,6 +253,54 @@ def test_an_issue_in_doubt_is_looked_for_and_never_opened_twice(database: Databa
         "Add a nil guard",
         "https://github.example/acme/walk-api/issues/1",
     )
+
+
+@pytest.mark.parametrize("forged_in", ["title", "task", "owner"])
+def test_a_marker_copied_into_what_people_write_does_not_pass_for_the_issue(
+    database: Database, forged_in: str
+) -> None:
+    """An item's issue in doubt is looked for by its marker; another issue whose title,
+    task or owner quotes that marker is not taken for it."""
+    postmortem_id = "0123456789abcdef0123456789abcdef"
+    document = postmortem(
+        title="Walk API",
+        language="en",
+        action_items=[
+            {"number": 1, "horizon": "immediate", "task": "Add a nil guard", "owner": "@ksato",
+             "due": "2025-01-17"},
+            {"number": 2, "horizon": "short_term", "task": "Canary deploys", "due": "2025-02-14"},
+        ],
+    )  # fmt: skip
+    wanted = issue_export.marker(postmortem_id, issue_export.item_key(document.action_items, 1))
+    if forged_in == "title":
+        document = document.model_copy(update={"title": f"Walk API {wanted}"})
+    else:
+        first = document.action_items[0].model_copy(update={forged_in: wanted})
+        document = document.model_copy(update={"action_items": [first, document.action_items[1]]})
+    saving.create_postmortem(database, document, user="author", postmortem_id=postmortem_id)
+    # A run claimed "Canary deploys" and ended without saying whether its issue exists.
+    _claim(database, postmortem_id, 1, dt.datetime.now(dt.UTC) - 2 * issue_export.RUN_OVER_AFTER)
+    with github_server() as github:
+        report = _export(database, github)
+    assert wanted in github.opened[0]["body"]  # the first issue quotes the marker
+    assert report.found == []
+    assert [e.item.task for e in report.created][1] == "Canary deploys"
+    url = "https://github.example/acme/walk-api/issues/{}".format
+    assert [link for _, link in _links(database, postmortem_id)] == [url(1), url(2)]
+    assert github.opened[1]["body"].endswith(f"\n{wanted}\n")
+
+
+def test_an_issue_url_the_item_cannot_hold_is_not_written_and_the_postmortem_stays_whole(
+    database: Database,
+) -> None:
+    postmortem_id = _store(database)
+    with github_server() as github:
+        github.server.answer = lambda request: (201, {"html_url": "javascript:alert(1)//|x"})
+        report = _export(database, github)
+    assert [item.task for item, _ in report.uncertain] == ["Add a nil guard"]
+    assert "without an issue's URL" in (report.stopped or "")
+    assert [link for _, link in _links(database, postmortem_id)][:2] == [None, None]
+    assert len(history.list_revisions(database, postmortem_id)) == 1
 
 
 def test_a_run_that_died_before_creating_the_issue_is_followed_by_one_that_does(

@@ -20,17 +20,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 
 from hansei import __version__
 from hansei.errors import DeliveryError, UsageError
+from hansei.integrations.github_text import shown, title
+from hansei.model.links import IssueReference
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 TIMEOUT_SECONDS = 30.0
-TITLE_LIMIT = 256
 PAGE_SIZE = 100
+URL_LIMIT = 2000
+"""The longest html_url taken from GitHub; an issue's is a few dozen characters."""
 PAGES_SEARCHED = 10
 
+_ISSUE_URL = TypeAdapter(IssueReference).validate_python
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
@@ -116,24 +121,28 @@ class GitHubIssues:
         self._client.close()
 
     def create(self, repository: str, issue: NewIssue) -> str:
-        """Create the issue; its html_url."""
-        payload: dict[str, Any] = {"title": issue.title[:TITLE_LIMIT], "body": issue.body}
+        """Create the issue; its html_url. The title goes on one line, cut to GitHub's
+        limit."""
+        payload: dict[str, Any] = {"title": title(issue.title), "body": issue.body}
         if issue.labels:
             payload["labels"] = issue.labels
         response = self._send("POST", repository, json=payload)
         if response.status_code != 201:
             raise self._refusal(response, repository)
         try:
-            return str(response.json()["html_url"])
+            return _issue_url(response.json()["html_url"])
         except (ValueError, KeyError, TypeError) as error:
             raise GitHubError(
-                f"GitHub answered 201 without the issue's html_url: {response.text[:200]}",
+                f"GitHub answered 201 without an issue's URL as its html_url: "
+                f"{shown(response.text[:200])}",
                 may_exist=True,
             ) from error
 
-    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
-        """The html_url of an issue updated since `since` whose body holds `text`, None
-        when there is none; GitHubError when too many changed to look through them."""
+    def find(self, repository: str, line: str, *, since: dt.datetime) -> str | None:
+        """The html_url of an issue updated since `since` whose body's last line is
+        `line`, None when there is none; GitHubError when too many changed to look
+        through them. Only the last line counts: the same text anywhere else in a body
+        (quoted in a title a person wrote, say) is not what hansei put there."""
         for page in range(1, PAGES_SEARCHED + 1):
             parameters = {
                 "state": "all",
@@ -149,9 +158,9 @@ class GitHubIssues:
             try:
                 issues = response.json()
                 found = [
-                    str(issue["html_url"])
+                    _issue_url(issue["html_url"])
                     for issue in issues
-                    if text in (issue.get("body") or "") and "pull_request" not in issue
+                    if _last_line(issue.get("body") or "") == line and "pull_request" not in issue
                 ]
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 raise GitHubError(f"GitHub's list of issues is unreadable: {error}") from error
@@ -161,7 +170,7 @@ class GitHubIssues:
                 return None
         raise GitHubError(
             f"more than {PAGES_SEARCHED * PAGE_SIZE} issues of {repository} changed since "
-            f"{since:%Y-%m-%d %H:%M} UTC: look for {text!r} by hand",
+            f"{since:%Y-%m-%d %H:%M} UTC: look for {line!r} by hand",
             about_repository=True,
         )
 
@@ -191,7 +200,7 @@ class GitHubIssues:
             answer = None
         if not isinstance(answer, dict):
             answer = {}
-        said = str(answer.get("message") or response.text.strip())[:200]
+        said = shown(str(answer.get("message") or response.text.strip())[:200])
         if status == 401:
             return GitHubError(f"GitHub refused the token (401 {said}): check {self._token_name}")
         limited = (
@@ -212,12 +221,35 @@ class GitHubIssues:
                 f"issues are turned off in {repository} (410 {said})", about_repository=True
             )
         if status == 422:
-            problems = "; ".join(_problem(error) for error in answer.get("errors") or [])
+            errors = answer.get("errors")
+            listed = errors[:10] if isinstance(errors, list) else []
+            problems = shown("; ".join(_problem(error) for error in listed)[:300])
             return GitHubError(
                 f"GitHub did not take the issue (422 {said}{': ' + problems if problems else ''})",
                 per_item=True,
             )
         return GitHubError(f"GitHub answered {status}: {said}", may_exist=status >= 500)
+
+
+def _issue_url(answered: object) -> str:
+    """The html_url GitHub answered, if an item can hold it as its issue: an http(s) URL
+    of at most URL_LIMIT characters that the model takes as it is; else ValueError."""
+    if not (isinstance(answered, str) and len(answered) <= URL_LIMIT):
+        raise ValueError(f"not an issue's URL: {str(answered)[:200]!r}")
+    try:
+        held = _ISSUE_URL(answered)
+    except ValidationError:
+        held = None
+    visible = answered.isprintable() and " " not in answered
+    if not (visible and answered.startswith(("https://", "http://")) and held == answered):
+        raise ValueError(f"not an issue's URL: {answered!r}")
+    return answered
+
+
+def _last_line(body: str) -> str:
+    """A body's last line that is not blank (an issue edited on GitHub ends lines with
+    CR LF)."""
+    return body.rstrip().rsplit("\n", 1)[-1].strip()
 
 
 def _when(response: httpx.Response) -> str:

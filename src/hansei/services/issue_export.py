@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from hansei.integrations import github_text
 from hansei.integrations.github import GitHubError, NewIssue
 from hansei.markdown.vocabulary import ACTION_STATUS_WORDS, LABELS
 from hansei.model import ActionItem, ActionStatus, Postmortem
@@ -44,8 +45,8 @@ class IssueTracker(Protocol):
         """Create the issue; its URL."""
         ...
 
-    def find(self, repository: str, text: str, *, since: dt.datetime) -> str | None:
-        """The URL of an issue updated since `since` whose body holds `text`."""
+    def find(self, repository: str, line: str, *, since: dt.datetime) -> str | None:
+        """The URL of an issue updated since `since` whose body's last line is `line`."""
         ...
 
 
@@ -60,7 +61,8 @@ def item_key(items: Sequence[ActionItem], index: int) -> str:
 
 
 def marker(postmortem_id: str, key: str) -> str:
-    """What an issue's body carries so that hansei can find it again."""
+    """The last line of an issue's body, by which hansei finds the issue again: no other
+    line can be taken for it, and what people wrote never makes a line of its own."""
     return f"<!-- hansei: postmortem {postmortem_id} action {key} -->"
 
 
@@ -88,33 +90,31 @@ def issue_for(
     labels: list[str],
     marker_key: str | None = None,
 ) -> NewIssue:
-    """The issue of an item: its task as the title; the postmortem (linked), horizon,
-    owner, due date and status in the body, in the postmortem's language. The owner is
-    written as code so that a name is not taken for a GitHub mention."""
+    """The issue of an item: its task as the title; the postmortem (linked), task,
+    horizon, owner, due date and status in the body, in the postmortem's language, and
+    the marker as its last line. What people wrote is shown as code: GitHub shows it as
+    written and finds no mention, reference, link or HTML in it (see github_text)."""
     item = postmortem.action_items[index]
     assert item.task is not None
     words = LABELS[postmortem.language]
     link = f"{base_url.rstrip('/')}/postmortems/{postmortem_id}"
     lead = words["issue_lead"].format(
-        title=_escaped(postmortem.title or postmortem_id),
-        link=link,
+        title=github_text.code(postmortem.title or postmortem_id),
+        link=github_text.destination(link),
         number=f" {item.number}" if item.number is not None else "",
     )
     values = [
+        github_text.code(item.task),
         words[f"{item.horizon.value}_section"],
-        f"`{item.owner}`" if item.owner else "-",
+        github_text.code(item.owner) if item.owner else "-",
         item.due.isoformat() if item.due else "-",
         ACTION_STATUS_WORDS[item.status] if item.status else "-",
     ]
-    rows = [f"| {name} | {_escaped(value)} |" for name, value in
+    rows = [f"| {name} | {github_text.table_cell(value)} |" for name, value in
             zip(words["issue_fields"].split("|"), values, strict=True)]  # fmt: skip
     key = marker_key or item_key(postmortem.action_items, index)
     body = "\n".join([lead, "", "| | |", "|---|---|", *rows, "", marker(postmortem_id, key), ""])
-    return NewIssue(title=item.task, body=body, labels=labels)
-
-
-def _escaped(text: str) -> str:
-    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return NewIssue(title=github_text.title(item.task), body=body, labels=labels)
 
 
 @dataclass(frozen=True)
@@ -255,10 +255,10 @@ def _look_for(tracker: IssueTracker, held: Claim, repository: str) -> tuple[str 
     """The issue the runs before may have opened: in every repository they asked, and in
     this run's, since the item was first claimed."""
     assert held.taken_over is not None
-    text = marker(held.postmortem_id, held.item_key)
+    line = marker(held.postmortem_id, held.item_key)
     since = held.taken_over.first_claimed_at - LOOK_BACK
     for where in dict.fromkeys([*held.taken_over.repositories, repository]):
-        url = tracker.find(where, text, since=since)
+        url = tracker.find(where, line, since=since)
         if url is not None:
             return url, where
     return None, repository
@@ -411,7 +411,8 @@ def _write_link(
     session: Session, stored: postmortems.StoredPostmortem, index: int, url: str, user: str
 ) -> None:
     items = list(stored.postmortem.action_items)
-    items[index] = items[index].model_copy(update={"issue_url": url})
+    # Validated, not copied: a URL the item cannot hold would leave the postmortem unreadable.
+    items[index] = ActionItem.model_validate({**items[index].model_dump(), "issue_url": url})
     postmortems.update(
         session,
         stored.id,
