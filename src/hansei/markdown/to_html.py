@@ -26,6 +26,15 @@ _SAFE_DATA_IMAGE = re.compile(r"^\s*data:image/(?:gif|png|jpeg|webp);", re.IGNOR
 _URL_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _HEADINGS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
+# Tags whose HTML is the same fixed pair whatever they hold: (opening, closing).
+_PLAIN_TAGS = {
+    "Paragraph": ("<p>", "</p>\n"),
+    "BlockQuote": ("<blockquote>\n", "</blockquote>\n"),
+    "Item": ("<li>", "</li>\n"),
+    "Emphasis": ("<em>", "</em>"),
+    "Strong": ("<strong>", "</strong>"),
+    "Strikethrough": ("<s>", "</s>"),
+}
 # Elements whose tags say nothing more than their name.
 # Past this many parsing events (an ordinary 1 MB document makes about 100,000; one
 # with a line of `*a*a*a…` a million) the rest is shown as written: a bound on the
@@ -193,13 +202,11 @@ class _Writer:
     def start(self, value: Any, span: dict[str, int]) -> None:
         tag, detail = _tag(value)
         out = self.out
-        if tag == "Paragraph":
+        if tag in _PLAIN_TAGS:
             # pulldown-cmark leaves paragraphs out of tight lists' items already.
-            out.append("<p>")
+            out.append(_PLAIN_TAGS[tag][0])
         elif tag == "Heading":
             out.append(f"<h{_HEADINGS[detail['level']]}>")
-        elif tag == "BlockQuote":
-            out.append("<blockquote>\n")
         elif tag == "CodeBlock":
             language = detail.get("Fenced", "") if isinstance(detail, dict) else ""
             language = language.split()[0] if language.strip() else ""
@@ -212,8 +219,6 @@ class _Writer:
                 out.append("<ul>\n")
             else:
                 out.append("<ol>\n" if detail == 1 else f'<ol start="{int(detail)}">\n')
-        elif tag == "Item":
-            out.append("<li>")
         elif tag == "Table":
             self.table_alignments = [_ALIGN.get(str(a)) for a in detail]
             out.append("<table>\n")
@@ -230,24 +235,16 @@ class _Writer:
                 self.table_alignments[self.cell] if self.cell < len(self.table_alignments) else None
             )
             out.append(f'<{name} style="text-align:{align}">' if align else f"<{name}>")
-        elif tag == "Emphasis":
-            out.append("<em>")
-        elif tag == "Strong":
-            out.append("<strong>")
-        elif tag == "Strikethrough":
-            out.append("<s>")
         elif tag in ("Link", "Image"):
             self.start_link(tag, detail, span)
 
     def end(self, value: Any) -> None:
         tag, detail = _tag(value)
         out = self.out
-        if tag == "Paragraph":
-            out.append("</p>\n")
+        if tag in _PLAIN_TAGS:
+            out.append(_PLAIN_TAGS[tag][1])
         elif tag == "Heading":
             out.append(f"</h{_HEADINGS[detail]}>\n")
-        elif tag == "BlockQuote":
-            out.append("</blockquote>\n")
         elif tag == "CodeBlock":
             out.append("</code></pre>\n")
         elif tag == "HtmlBlock":
@@ -258,8 +255,6 @@ class _Writer:
             out.append("</p>\n")
         elif tag == "List":
             out.append("</ol>\n" if detail else "</ul>\n")
-        elif tag == "Item":
-            out.append("</li>\n")
         elif tag == "Table":
             out.append("</tbody>\n</table>\n" if not self.in_head else "</table>\n")
         elif tag == "TableHead":
@@ -270,12 +265,6 @@ class _Writer:
         elif tag == "TableCell":
             out.append("</th>\n" if self.in_head else "</td>\n")
             self.cell += 1
-        elif tag == "Emphasis":
-            out.append("</em>")
-        elif tag == "Strong":
-            out.append("</strong>")
-        elif tag == "Strikethrough":
-            out.append("</s>")
         elif tag == "Link":
             out.append("</a>")
 
