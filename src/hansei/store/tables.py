@@ -243,6 +243,9 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # name_key(name): names that differ only in case or width are one name, and
+    # sign-in finds the user by it.
+    name_key: Mapped[str] = mapped_column(sa.String(64), index=True, unique=True)
     role: Mapped[str] = mapped_column(sa.String(16))
     password_hash: Mapped[str | None] = mapped_column(sa.Text)
     language: Mapped[str | None] = mapped_column(sa.String(8))
