@@ -25,6 +25,7 @@ from hansei.web.errors import install_error_handlers
 from hansei.web.figures import duration, local_time
 
 API_PREFIX = "/api/v1"
+_STATIC_PREFIX = "/static/"
 # Pages run only the app's own script; inline styles and scripts are refused, so text
 # that slipped through escaping could still not run.
 _CONTENT_SECURITY_POLICY = (
@@ -90,12 +91,18 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # Everything but the static files is someone's: postmortems, tokens, CSRF
+        # tokens. A shared or browser cache must not keep it for the next person.
+        private = not scope["path"].startswith(_STATIC_PREFIX)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", _CONTENT_SECURITY_POLICY)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
+                if private:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
