@@ -18,6 +18,7 @@ from hansei.model import issue_label
 from hansei.services.accounts import SignedIn
 from hansei.services.connection import Database, open_database
 from hansei.web import api, pages
+from hansei.web.api.openapi import install_openapi
 from hansei.web.auth import signed_in
 from hansei.web.body_limit import BodyLimit
 from hansei.web.context import STATIC, TEMPLATES, AppContext
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
     async def openapi(user: Annotated[SignedIn, Depends(signed_in)]) -> dict[str, Any]:
