@@ -177,3 +177,39 @@ def test_0007_downgrades_to_0006_keeping_users_and_tokens(database_url: str) -> 
     upgrade(database, "0007")
     assert _rows(database, "SELECT name_key FROM users ORDER BY name") == [("adm",), ("tanaka",)]
     database.dispose()
+
+
+def test_0008_keeps_the_review_history_and_downgrades(database_url: str) -> None:
+    database = _database_at(database_url, "0007")
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO postmortems (id, status, language, document, content_hash,"
+                " revision, last_revision, created_at, created_by, updated_at, updated_by)"
+                " VALUES ('p1', 'draft', 'ja', '{}', 'h', 1, 1, :now, 'mori', :now, 'mori')"
+            ),
+            {"now": dt.datetime(2026, 12, 1)},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO reviews (postmortem_id, position, reviewer, status)"
+                " VALUES ('p1', 0, '@sato', 'approved')"
+            )
+        )
+    upgrade(database, "0008")
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO reviews (postmortem_id, position, reviewer, status)"
+                " VALUES ('p1', 1, '@mori', 'changes_requested')"
+            )
+        )
+    assert _rows(database, "SELECT reviewer, status FROM reviews ORDER BY position") == [
+        ("@sato", "approved"),
+        ("@mori", "changes_requested"),
+    ]
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM reviews WHERE position = 1"))
+    assert downgrade(database, "0007") == ("0008", "0007")
+    assert _rows(database, "SELECT reviewer, status FROM reviews") == [("@sato", "approved")]
+    database.dispose()

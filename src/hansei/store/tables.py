@@ -144,7 +144,8 @@ class ReviewRow(Base):
     date: Mapped[dt.date | None] = mapped_column(sa.Date)
     reviewer: Mapped[str | None] = mapped_column(sa.Text)
     comment: Mapped[str | None] = mapped_column(sa.Text)
-    status: Mapped[str | None] = mapped_column(sa.String(16))
+    # Wide enough for every ReviewStatus ("changes_requested" is 17 characters).
+    status: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class SearchDocumentRow(Base):
