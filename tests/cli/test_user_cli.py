@@ -145,6 +145,21 @@ def test_add_refuses_a_name_that_is_taken(runner: CliRunner, db: str, store: Dat
     assert signs_in(store, "tanaka", PASSWORD)
 
 
+@pytest.mark.parametrize("other", ["TANAKA", "Tanaka", "ｔａｎａｋａ"])
+def test_add_refuses_a_name_that_differs_only_in_case_or_width(
+    runner: CliRunner, db: str, store: Database, other: str
+) -> None:
+    add(runner, db, "tanaka")
+    refused = run(runner, db, "add", other, "--password-stdin", stdin="other password")
+    assert refused.exit_code == 2
+    assert "'tanaka' exists already (names differing only in case or width are one)" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.output
+    assert listed_users(runner, db) == [("tanaka", "author")]
+    assert signs_in(store, other, PASSWORD)
+
+
 def test_add_refuses_an_unknown_role(runner: CliRunner, db: str) -> None:
     refused = run(runner, db, "add", "tanaka", "--role", "superuser", "--password-stdin")
     assert refused.exit_code == 2

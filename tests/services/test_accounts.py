@@ -153,6 +153,52 @@ def test_changing_an_unknown_user_is_a_not_found_error(database: Database) -> No
     assert accounts.find_user(database, "ghost") is None
 
 
+# One name without regard to case and width -------------------------------------------
+
+SAME_AS_ADM = ["ADM", "Adm", "ａｄｍ", "ＡＤＭ", "aＤm"]
+
+
+@pytest.mark.parametrize("other", SAME_AS_ADM)
+def test_a_name_differing_only_in_case_or_width_is_taken(database: Database, other: str) -> None:
+    first = accounts.add_user(database, "adm", role=Role.admin, password=PASSWORD)
+    with pytest.raises(UsageError, match=r"a user named 'adm' exists already \(names differing"):
+        accounts.add_user(database, other, role=Role.viewer, password="another password")
+    assert accounts.list_users(database) == [first]
+
+
+def test_the_first_of_two_case_variants_keeps_the_name_as_typed(database: Database) -> None:
+    first = accounts.add_user(database, "Sato.Ken", role=Role.author, password=PASSWORD)
+    with pytest.raises(UsageError, match=r"'Sato\.Ken' exists already"):
+        accounts.add_user(database, "sato.ken", role=Role.author, password=PASSWORD)
+    assert [user.name for user in accounts.list_users(database)] == ["Sato.Ken"]
+    assert accounts.find_user(database, "SATO.KEN") == first
+
+
+def test_the_store_refuses_two_rows_with_one_name_key(database: Database) -> None:
+    """The unique index holds even for a writer that skips the service's check."""
+    accounts.add_user(database, "adm", role=Role.admin, password=None)
+    now = dt.datetime.now(dt.UTC)
+    with pytest.raises(sa.exc.IntegrityError), database.transaction() as session:
+        session.add(UserRow(name="ADM", name_key="adm", role="viewer", created_at=now))
+    assert [user.name for user in accounts.list_users(database)] == ["adm"]
+
+
+@pytest.mark.parametrize("typed", SAME_AS_ADM)
+def test_sign_in_finds_the_user_whatever_the_case_or_width(database: Database, typed: str) -> None:
+    added = accounts.add_user(database, "adm", role=Role.admin, password=PASSWORD)
+    token, signed = accounts.sign_in(database, typed, PASSWORD, client=CLIENT)
+    assert signed.user == added
+    assert accounts.session_user(database, token) == signed
+
+
+def test_failures_under_variants_of_a_name_count_as_that_names(database: Database) -> None:
+    accounts.add_user(database, "adm", role=Role.admin, password=PASSWORD)
+    for typed in SAME_AS_ADM[:MAX_FAILURES_PER_USER]:
+        _fail(database, typed)
+    with pytest.raises(RateLimitedError):
+        accounts.sign_in(database, "adm", PASSWORD, client="198.51.100.7")
+
+
 # Signing in ---------------------------------------------------------------------------
 
 
@@ -180,7 +226,8 @@ def test_signing_in_with_the_right_password_opens_a_session(database: Database) 
         ("tanaka", PASSWORD + " "),
         ("tanaka", ""),
         ("nobody", PASSWORD),
-        ("Tanaka", PASSWORD),
+        ("tanak", PASSWORD),
+        ("tanaka.", PASSWORD),
     ],
 )
 def test_signing_in_with_a_wrong_name_or_password_fails_and_is_remembered(
@@ -355,6 +402,59 @@ def test_a_successful_sign_in_forgets_the_names_failures(database: Database) -> 
         _fail(database, "tanaka")
     token, _ = accounts.sign_in(database, "tanaka", PASSWORD, client=CLIENT)
     assert accounts.session_user(database, token) is not None
+
+
+# The password asked again before making a token -------------------------------------
+
+
+def test_confirming_the_right_password_passes(database: Database) -> None:
+    accounts.add_user(database, "tanaka", role=Role.author, password=PASSWORD)
+    accounts.check_password(database, "tanaka", PASSWORD, client=CLIENT)
+
+
+def test_a_wrong_confirmation_is_refused_and_counted_as_a_failed_sign_in(
+    database: Database,
+) -> None:
+    accounts.add_user(database, "tanaka", role=Role.author, password=PASSWORD)
+    with pytest.raises(AuthenticationError, match="wrong password"):
+        accounts.check_password(database, "tanaka", "a guess!", client=CLIENT)
+    with database.engine.connect() as connection:
+        failures = connection.execute(sa.select(LoginFailureRow)).mappings().all()
+    assert [(f["user_name"], f["client"]) for f in failures] == [("tanaka", CLIENT)]
+
+
+def test_guessing_through_confirmations_locks_the_name_out_of_both(database: Database) -> None:
+    accounts.add_user(database, "tanaka", role=Role.author, password=PASSWORD)
+    for _ in range(MAX_FAILURES_PER_USER):
+        with pytest.raises(AuthenticationError):
+            accounts.check_password(database, "tanaka", "a guess!", client=CLIENT)
+    window = FAILURE_WINDOW.total_seconds()
+    with pytest.raises(RateLimitedError) as limited:
+        accounts.check_password(database, "tanaka", PASSWORD, client=CLIENT)
+    assert window - 60 < limited.value.retry_after <= window + 1
+    with pytest.raises(RateLimitedError):
+        accounts.sign_in(database, "tanaka", PASSWORD, client="198.51.100.7")
+
+
+def test_failed_sign_ins_and_confirmations_add_up(database: Database) -> None:
+    accounts.add_user(database, "tanaka", role=Role.author, password=PASSWORD)
+    for _ in range(MAX_FAILURES_PER_USER - 1):
+        _fail(database, "tanaka")
+    with pytest.raises(AuthenticationError):
+        accounts.check_password(database, "tanaka", "a guess!", client=CLIENT)
+    with pytest.raises(RateLimitedError):
+        accounts.check_password(database, "tanaka", PASSWORD, client=CLIENT)
+
+
+def test_confirmations_count_towards_the_clients_limit(database: Database) -> None:
+    accounts.add_user(database, "tanaka", role=Role.author, password=PASSWORD)
+    now = dt.datetime.now(dt.UTC)
+    with database.transaction() as session:
+        for guess in range(MAX_FAILURES_PER_CLIENT):
+            session.add(LoginFailureRow(user_name=f"guess-{guess}", client=CLIENT, at=now))
+    with pytest.raises(RateLimitedError):
+        accounts.check_password(database, "tanaka", PASSWORD, client=CLIENT)
+    accounts.check_password(database, "tanaka", PASSWORD, client="198.51.100.7")
 
 
 # API tokens ---------------------------------------------------------------------------

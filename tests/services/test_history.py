@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from hansei.errors import ConflictError, NotFoundError
 from hansei.markdown import parse_markdown
-from hansei.model import Postmortem
+from hansei.model import Postmortem, Review, ReviewStatus
 from hansei.services import history, saving
 from hansei.store import Database, repository
 from hansei.store.queries import ActionFilters, action_items
@@ -211,3 +211,14 @@ def test_the_same_edit_from_an_old_revision_is_no_conflict(database: Database) -
     again = saving.update_postmortem(database, pid, fixed, user="sato", base_revision=1)
     assert (again.outcome, again.revision) == ("unchanged", 2)
     assert len(history.list_revisions(database, pid)) == 2
+
+
+@pytest.mark.parametrize("status", list(ReviewStatus))
+def test_every_review_status_is_stored_and_read_back(
+    database: Database, status: ReviewStatus
+) -> None:
+    review = Review(reviewer="@sato", comment="one more why", status=status)
+    original = _example().model_copy(update={"reviews": [review]})
+    created = saving.create_postmortem(database, original, user="mori")
+    stored = history.get_postmortem(database, created.postmortem_id)
+    assert stored.postmortem.reviews[-1].status is status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 
 from hansei.errors import StoreError
 from hansei.store import Database, create_engine, open_database
-from hansei.store.migrate import current_revision, head_revision, upgrade
+from hansei.store.migrate import current_revision, downgrade, head_revision, upgrade
 from hansei.store.tables import Base
 from tests.databases import fresh_database
 
@@ -91,3 +92,124 @@ def test_an_unknown_kind_of_database_is_refused() -> None:
         create_engine("mysql://localhost/db")
     with pytest.raises(StoreError, match="not a database URL"):
         create_engine("::::")
+
+
+# 0007: user names become one without regard to case and width ------------------------
+
+
+def _database_at(url: str, revision: str) -> Database:
+    database = Database(create_engine(url))
+    upgrade(database, revision)
+    return database
+
+
+def _add_users_before_0007(database: Database, *names: str) -> None:
+    with database.engine.begin() as connection:
+        for name in names:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (name, role, created_at) VALUES (:name, 'author', :now)"
+                ),
+                {"name": name, "now": dt.datetime(2026, 11, 30, 9, 0)},
+            )
+        connection.execute(
+            sa.text(
+                "INSERT INTO api_tokens (user_id, label, token_hash, created_at) "
+                "SELECT id, 'kept', 'hash-' || name, :now FROM users"
+            ),
+            {"now": dt.datetime(2026, 11, 30, 9, 0)},
+        )
+
+
+def _rows(database: Database, query: str) -> list[tuple[Any, ...]]:
+    with database.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.text(query))]
+
+
+def test_0007_gives_existing_users_their_keys_and_keeps_their_tokens(database_url: str) -> None:
+    database = _database_at(database_url, "0006")
+    _add_users_before_0007(database, "Sato.Ken", "adm", "ＸＸ")
+    upgrade(database)
+    assert _rows(database, "SELECT name, name_key FROM users ORDER BY name") == [
+        ("Sato.Ken", "sato.ken"),
+        ("adm", "adm"),
+        ("ＸＸ", "xx"),
+    ]
+    assert len(_rows(database, "SELECT id FROM api_tokens")) == 3
+    with pytest.raises(sa.exc.IntegrityError), database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (name, name_key, role, created_at) "
+                "VALUES ('ADM', 'adm', 'viewer', :now)"
+            ),
+            {"now": dt.datetime(2026, 12, 1)},
+        )
+    database.dispose()
+
+
+def test_0007_stops_naming_the_users_whose_names_would_become_one(database_url: str) -> None:
+    database = _database_at(database_url, "0006")
+    _add_users_before_0007(database, "adm", "ADM", "ａｄｍ", "ops", "OPS", "tanaka")
+    with pytest.raises(StoreError) as refused:
+        upgrade(database)
+    message = str(refused.value)
+    assert "'ADM', 'adm', 'ａｄｍ'" in message
+    assert "'OPS', 'ops'" in message
+    assert "tanaka" not in message
+    # Nothing changed: the store is still at 0006 and opens again once a name is changed.
+    assert current_revision(database) == "0006"
+    assert "name_key" not in {c["name"] for c in sa.inspect(database.engine).get_columns("users")}
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM users WHERE name IN ('ADM', 'ａｄｍ', 'OPS')"))
+    assert upgrade(database) == ("0006", head_revision())
+    database.dispose()
+
+
+def test_0007_downgrades_to_0006_keeping_users_and_tokens(database_url: str) -> None:
+    database = _database_at(database_url, "0006")
+    _add_users_before_0007(database, "adm", "tanaka")
+    upgrade(database, "0007")
+    assert downgrade(database, "0006") == ("0007", "0006")
+    columns = {c["name"] for c in sa.inspect(database.engine).get_columns("users")}
+    assert "name_key" not in columns
+    assert _rows(database, "SELECT name FROM users ORDER BY name") == [("adm",), ("tanaka",)]
+    assert len(_rows(database, "SELECT id FROM api_tokens")) == 2
+    upgrade(database, "0007")
+    assert _rows(database, "SELECT name_key FROM users ORDER BY name") == [("adm",), ("tanaka",)]
+    database.dispose()
+
+
+def test_0008_keeps_the_review_history_and_downgrades(database_url: str) -> None:
+    database = _database_at(database_url, "0007")
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO postmortems (id, status, language, document, content_hash,"
+                " revision, last_revision, created_at, created_by, updated_at, updated_by)"
+                " VALUES ('p1', 'draft', 'ja', '{}', 'h', 1, 1, :now, 'mori', :now, 'mori')"
+            ),
+            {"now": dt.datetime(2026, 12, 1)},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO reviews (postmortem_id, position, reviewer, status)"
+                " VALUES ('p1', 0, '@sato', 'approved')"
+            )
+        )
+    upgrade(database, "0008")
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO reviews (postmortem_id, position, reviewer, status)"
+                " VALUES ('p1', 1, '@mori', 'changes_requested')"
+            )
+        )
+    assert _rows(database, "SELECT reviewer, status FROM reviews ORDER BY position") == [
+        ("@sato", "approved"),
+        ("@mori", "changes_requested"),
+    ]
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM reviews WHERE position = 1"))
+    assert downgrade(database, "0007") == ("0008", "0007")
+    assert _rows(database, "SELECT reviewer, status FROM reviews") == [("@sato", "approved")]
+    database.dispose()

@@ -455,6 +455,98 @@ def test_many_failures_from_one_client_lock_that_client_out(site: Site) -> None:
         assert log_in(other_client, name, password).status_code == 303
 
 
+def test_a_name_is_signed_in_whatever_its_case_or_width(site: Site) -> None:
+    name, password = new_user(site)
+    with browser(site, client_address=fresh_address()) as client:
+        assert log_in(client, name.upper(), password).status_code == 303
+        assert client.get("/api/v1/me").json()["name"] == name
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
+    with browser(site, client_address=fresh_address()) as client:
+        assert log_in(client, wide, password).status_code == 303
+        assert client.get("/api/v1/me").json()["name"] == name
+
+
+def test_case_variants_of_a_name_share_its_rate_limit(site: Site) -> None:
+    name, password = new_user(site)
+    with browser(site, client_address=fresh_address()) as client:
+        for attempt in range(FAILURES_BEFORE_LOCKOUT):
+            variant = name.upper() if attempt % 2 else name.title()
+            assert log_in(client, variant, "wrong-password").status_code == 401
+        assert log_in(client, name, password).status_code == 429
+
+
+def test_the_admin_api_refuses_a_name_that_differs_only_in_case(site: Site) -> None:
+    name, _ = new_user(site)
+    with site.api(Role.admin) as api:
+        refused = api.post(
+            "/api/v1/users", json={"name": name.upper(), "role": "viewer", "password": None}
+        )
+    assert refused.status_code == 400, refused.text
+    assert f"a user named '{name}' exists already" in refused.json()["message"]
+
+
+# Guessing the password through the token route -----------------------------------------
+
+
+def _make_token(client: httpx.Client, password: str) -> httpx.Response:
+    return client.post(
+        "/api/v1/tokens",
+        json={"label": "guess", "password": password},
+        headers={"X-CSRF-Token": signed_in_csrf(client)},
+    )
+
+
+def test_wrong_passwords_on_the_token_route_lock_it_like_sign_in(site: Site) -> None:
+    name, password = new_user(site)
+    with browser(site, client_address=fresh_address()) as client:
+        assert log_in(client, name, password).status_code == 303
+        for _ in range(FAILURES_BEFORE_LOCKOUT):
+            assert _make_token(client, "a guess!").status_code == 401
+        limited = _make_token(client, password)
+        assert limited.status_code == 429, limited.text
+        retry_after = int(limited.headers["retry-after"])
+        assert accounts.FAILURE_WINDOW.total_seconds() - 60 < retry_after
+        assert retry_after <= accounts.FAILURE_WINDOW.total_seconds() + 1
+        assert limited.json()["status"] == 429
+        page = client.post(
+            "/account/tokens",
+            data={"label": "page", "password": password, "csrf_token": signed_in_csrf(client)},
+        )
+        assert page.status_code == 429
+        assert int(page.headers["retry-after"]) > 0
+        assert "new-token" not in page.text
+    assert tokens_of(site, name) == 0
+    # The same count as sign-in: the name cannot sign in anywhere either.
+    with browser(site, client_address=fresh_address()) as elsewhere:
+        assert log_in(elsewhere, name, password).status_code == 429
+
+
+def test_the_account_pages_token_form_counts_failures_too(site: Site) -> None:
+    name, password = new_user(site)
+    with browser(site, client_address=fresh_address()) as client:
+        assert log_in(client, name, password).status_code == 303
+        for _ in range(FAILURES_BEFORE_LOCKOUT):
+            guessed = client.post(
+                "/account/tokens",
+                data={"label": "x", "password": "a guess!", "csrf_token": signed_in_csrf(client)},
+            )
+            assert guessed.status_code == 401
+        limited = _make_token(client, password)
+        assert limited.status_code == 429
+    assert tokens_of(site, name) == 0
+
+
+def test_failed_sign_ins_count_against_the_token_route(site: Site) -> None:
+    name, password = new_user(site)
+    with browser(site, client_address=fresh_address()) as client:
+        assert log_in(client, name, password).status_code == 303
+        with browser(site, client_address=fresh_address()) as guesser:
+            for _ in range(FAILURES_BEFORE_LOCKOUT):
+                assert log_in(guesser, name, "wrong-password").status_code == 401
+        assert _make_token(client, password).status_code == 429
+    assert tokens_of(site, name) == 0
+
+
 # API tokens ---------------------------------------------------------------------------
 
 

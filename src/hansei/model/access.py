@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 
@@ -33,3 +34,21 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
 
 def allows(role: Role, permission: Permission) -> bool:
     return permission in _GRANTS[role]
+
+
+def name_key(name: str) -> str:
+    """What makes two user names one: `adm`, `ADM` and `ａｄｍ` share the key `adm`.
+
+    NFKC folds width and compatibility forms, casefold folds case; casefolding can
+    yield text NFKC changes again (and back), so both repeat until nothing changes:
+    the key of a key is itself.
+    """
+    key = name
+    # A handful of rounds settles any text (one round almost always does); bounded so
+    # that no input can keep it going.
+    for _ in range(8):
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", key).casefold())
+        if folded == key:
+            break
+        key = folded
+    return key

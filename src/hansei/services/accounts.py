@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
 
 from hansei.errors import AuthenticationError, NotFoundError, RateLimitedError, UsageError
 from hansei.model.access import Role
@@ -91,6 +92,8 @@ def add_user(database: Database, name: str, *, role: Role, password: str | None)
     """A new user; one without a password can only use API tokens."""
     password_hash = None if password is None else _password_hash(password)
     with database.transaction() as session:
+        # Taken is said first: `ａｄｍ` beside `adm` learns more from that than from the rules.
+        store.refuse_taken(session, name)
         row = store.add_user(
             session,
             name=_checked_name(name),
@@ -176,13 +179,18 @@ def revoke_token(database: Database, name: str, token_id: int) -> TokenInfo:
     raise NotFoundError(f"user {name!r} has no API token {token_id}")
 
 
-def check_password(database: Database, name: str, password: str) -> None:
+def check_password(database: Database, name: str, password: str, *, client: str) -> None:
     """Refuse with AuthenticationError unless `password` is the user's (a second proof
-    before something a stolen session must not do alone, such as making a token)."""
-    with database.reading() as session:
-        row = store.user_by_name(session, name)
-        password_hash = row.password_hash if row else None
-    if not _password_matches(password_hash, password):
+    before something a stolen session must not do alone, such as making a token).
+
+    Failures count with those of sign-in, under the same limits: a stolen session
+    cookie must not become a way to guess the password.
+    """
+    with database.transaction() as session:
+        row = _attempt(session, name, password, client=client, now=_now())
+        failed = row is None
+    # Raised after the transaction commits, so that the failure is remembered.
+    if failed:
         raise AuthenticationError("wrong password")
 
 
@@ -203,26 +211,8 @@ def sign_in(database: Database, name: str, password: str, *, client: str) -> tup
     """
     now = _now()
     with database.transaction() as session:
-        by_user, by_client = store.recent_failures(
-            session, user_name=name, client=client, since=now - FAILURE_WINDOW
-        )
-        for failures, limit in (
-            (by_user, MAX_FAILURES_PER_USER),
-            (by_client, MAX_FAILURES_PER_CLIENT),
-        ):
-            if len(failures) >= limit:
-                reopens = failures[-limit] + FAILURE_WINDOW
-                raise RateLimitedError(max(1, int((reopens - now).total_seconds()) + 1))
-        # Failures older than the window count no more: they go, whatever this attempt is.
-        store.forget_failures_before(session, now - FAILURE_WINDOW)
-        row = store.user_by_name(session, name)
-        # Checked whether the name exists or not: the time taken must not tell.
-        matches = _password_matches(row.password_hash if row else None, password)
-        if row is None or not matches:
-            store.record_failure(session, user_name=name, client=client, now=now)
-            failed = True
-        else:
-            failed = False
+        row = _attempt(session, name, password, client=client, now=now)
+        if row is not None:
             token = secrets.token_urlsafe(32)
             csrf_token = secrets.token_urlsafe(32)
             store.add_session(
@@ -233,12 +223,38 @@ def sign_in(database: Database, name: str, password: str, *, client: str) -> tup
                 now=now,
                 expires_at=now + SESSION_LIFETIME,
             )
-            store.forget_failures(session, user_name=name)
             signed_in = SignedIn(_user(row), csrf_token)
     # Raised after the transaction commits, so that the failure is remembered.
-    if failed:
+    if row is None:
         raise AuthenticationError("wrong user name or password")
     return token, signed_in
+
+
+def _attempt(
+    session: Session, name: str, password: str, *, client: str, now: dt.datetime
+) -> UserRow | None:
+    """The user if `password` is theirs, else None with the failure recorded; raises
+    RateLimitedError, whatever the password, while the name or the client is locked out."""
+    by_user, by_client = store.recent_failures(
+        session, user_name=name, client=client, since=now - FAILURE_WINDOW
+    )
+    for failures, limit in (
+        (by_user, MAX_FAILURES_PER_USER),
+        (by_client, MAX_FAILURES_PER_CLIENT),
+    ):
+        if len(failures) >= limit:
+            reopens = failures[-limit] + FAILURE_WINDOW
+            raise RateLimitedError(max(1, int((reopens - now).total_seconds()) + 1))
+    # Failures older than the window count no more: they go, whatever this attempt is.
+    store.forget_failures_before(session, now - FAILURE_WINDOW)
+    row = store.user_by_name(session, name)
+    # Checked whether the name exists or not: the time taken must not tell.
+    matches = _password_matches(row.password_hash if row else None, password)
+    if row is None or not matches:
+        store.record_failure(session, user_name=name, client=client, now=now)
+        return None
+    store.forget_failures(session, user_name=name)
+    return row
 
 
 _UNKNOWN_USER_HASH: list[str] = []

@@ -9,12 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hansei.errors import NotFoundError, UsageError
+from hansei.model.access import name_key
 from hansei.store.database import Reader
 from hansei.store.tables import ApiTokenRow, LoginFailureRow, SessionRow, UserRow
 
 
 def user_by_name(session: Session, name: str) -> UserRow | None:
-    return session.scalars(sa.select(UserRow).where(UserRow.name == name)).one_or_none()
+    """The user whose name is `name` without regard to case and width (`ADM` finds `adm`)."""
+    return session.scalars(
+        sa.select(UserRow).where(UserRow.name_key == name_key(name))
+    ).one_or_none()
 
 
 def require_user(session: Session, name: str) -> UserRow:
@@ -24,12 +28,21 @@ def require_user(session: Session, name: str) -> UserRow:
     return row
 
 
+def refuse_taken(session: Session, name: str) -> None:
+    """UsageError if `name`, or a name that differs from it only in case or width, is taken."""
+    existing = user_by_name(session, name)
+    if existing is not None:
+        same = "" if existing.name == name else " (names differing only in case or width are one)"
+        raise UsageError(f"a user named {existing.name!r} exists already{same}")
+
+
 def add_user(
     session: Session, *, name: str, role: str, password_hash: str | None, now: dt.datetime
 ) -> UserRow:
-    if user_by_name(session, name) is not None:
-        raise UsageError(f"a user named {name!r} exists already")
-    row = UserRow(name=name, role=role, password_hash=password_hash, created_at=now)
+    refuse_taken(session, name)
+    row = UserRow(
+        name=name, name_key=name_key(name), role=role, password_hash=password_hash, created_at=now
+    )
     session.add(row)
     session.flush()
     return row
@@ -112,8 +125,14 @@ def end_sessions_of(session: Session, user: UserRow) -> None:
     session.execute(sa.delete(SessionRow).where(SessionRow.user_id == user.id))
 
 
+def _failure_name(user_name: str) -> str:
+    # Counted by key, so that `ADM` and `ａｄｍ` add up with `adm` instead of each
+    # getting a limit of their own.
+    return name_key(user_name)[:64]
+
+
 def record_failure(session: Session, *, user_name: str, client: str, now: dt.datetime) -> None:
-    session.add(LoginFailureRow(user_name=user_name[:64], client=client[:64], at=now))
+    session.add(LoginFailureRow(user_name=_failure_name(user_name), client=client[:64], at=now))
 
 
 def recent_failures(
@@ -131,7 +150,7 @@ def recent_failures(
         )
 
     return (
-        times(LoginFailureRow.user_name == user_name[:64]),
+        times(LoginFailureRow.user_name == _failure_name(user_name)),
         times(LoginFailureRow.client == client[:64]),
     )
 
@@ -141,4 +160,6 @@ def forget_failures_before(session: Session, before: dt.datetime) -> None:
 
 
 def forget_failures(session: Session, *, user_name: str) -> None:
-    session.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.user_name == user_name[:64]))
+    session.execute(
+        sa.delete(LoginFailureRow).where(LoginFailureRow.user_name == _failure_name(user_name))
+    )

@@ -45,6 +45,15 @@ def upgrade(database: Database, target: str = "head") -> tuple[str | None, str]:
     return before, after
 
 
+def downgrade(database: Database, target: str) -> tuple[str | None, str | None]:
+    """Undo the migrations after `target`; returns the revisions before and after."""
+    before = current_revision(database)
+    with database.engine.connect() as connection:
+        command.downgrade(_config(connection), target)
+        connection.commit()
+    return before, current_revision(database)
+
+
 def check_schema(database: Database) -> None:
     """Refuse a database whose schema is not the one this hansei expects.
 

@@ -144,7 +144,8 @@ class ReviewRow(Base):
     date: Mapped[dt.date | None] = mapped_column(sa.Date)
     reviewer: Mapped[str | None] = mapped_column(sa.Text)
     comment: Mapped[str | None] = mapped_column(sa.Text)
-    status: Mapped[str | None] = mapped_column(sa.String(16))
+    # Wide enough for every ReviewStatus ("changes_requested" is 17 characters).
+    status: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class SearchDocumentRow(Base):
@@ -243,6 +244,9 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # name_key(name): names that differ only in case or width are one name, and
+    # sign-in finds the user by it.
+    name_key: Mapped[str] = mapped_column(sa.String(64), index=True, unique=True)
     role: Mapped[str] = mapped_column(sa.String(16))
     password_hash: Mapped[str | None] = mapped_column(sa.Text)
     language: Mapped[str | None] = mapped_column(sa.String(8))

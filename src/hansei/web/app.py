@@ -18,6 +18,7 @@ from hansei.model import issue_label
 from hansei.services.accounts import SignedIn
 from hansei.services.connection import Database, open_database
 from hansei.web import api, pages
+from hansei.web.api.openapi import install_openapi
 from hansei.web.auth import signed_in
 from hansei.web.body_limit import BodyLimit
 from hansei.web.context import STATIC, TEMPLATES, AppContext
@@ -25,6 +26,7 @@ from hansei.web.errors import install_error_handlers
 from hansei.web.figures import duration, local_time
 
 API_PREFIX = "/api/v1"
+_STATIC_PREFIX = "/static/"
 # Pages run only the app's own script; inline styles and scripts are refused, so text
 # that slipped through escaping could still not run.
 _CONTENT_SECURITY_POLICY = (
@@ -65,6 +67,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
     async def openapi(user: Annotated[SignedIn, Depends(signed_in)]) -> dict[str, Any]:
@@ -90,12 +93,18 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # Everything but the static files is someone's: postmortems, tokens, CSRF
+        # tokens. A shared or browser cache must not keep it for the next person.
+        private = not scope["path"].startswith(_STATIC_PREFIX)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", _CONTENT_SECURITY_POLICY)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
+                if private:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -12,7 +12,7 @@ from hansei.model.access import Permission
 from hansei.services import accounts
 from hansei.services.accounts import SignedIn, TokenInfo, User
 from hansei.web.api.schemas import TokenCreate, TokenCreated, TokenRead, UserCreate, UserRead
-from hansei.web.auth import require, signed_in
+from hansei.web.auth import client_address, require, signed_in
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
 
@@ -52,7 +52,13 @@ async def create_token(
     if user.csrf_token is None:
         raise PermissionDeniedError("an API token cannot make API tokens: sign in")
     database = app_context(request).database
-    await run_in_threadpool(accounts.check_password, database, user.user.name, body.password)
+    await run_in_threadpool(
+        accounts.check_password,
+        database,
+        user.user.name,
+        body.password,
+        client=client_address(request),
+    )
     info, secret = accounts.create_token(database, user.user.name, label=body.label)
     response.headers["Cache-Control"] = "no-store"
     return TokenCreated(**_token_read(info).model_dump(), token=secret)

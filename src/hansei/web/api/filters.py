@@ -59,6 +59,7 @@ async def search_query(request: Request) -> SearchQuery:
 
 def documented(model: type[BaseModel]) -> dict[str, Any]:
     """The model's fields as the OpenAPI query parameters of an operation."""
+    # The references point into the document's components, where openapi.py puts them.
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     return {
         "parameters": [

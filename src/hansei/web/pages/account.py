@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from hansei.errors import AuthenticationError
+from hansei.errors import AuthenticationError, RateLimitedError
 from hansei.services import accounts
 from hansei.services.accounts import SignedIn
-from hansei.web.auth import signed_in
+from hansei.web.auth import client_address, signed_in
 from hansei.web.context import app_context
 from hansei.web.i18n import words
 from hansei.web.rendering import render, ui_language
@@ -21,14 +21,18 @@ Anyone = Annotated[SignedIn, Depends(signed_in)]
 
 
 def _account_page(
-    request: Request, user: SignedIn, new_token: str | None = None, error: str | None = None
+    request: Request,
+    user: SignedIn,
+    new_token: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     tokens = accounts.list_tokens(app_context(request).database, user.user.name)
     return render(
         request,
         "account.html",
         user,
-        status_code=401 if error else 200,
+        status_code=status_code,
         tokens=tokens,
         new_token=new_token,
         error=error,
@@ -48,11 +52,24 @@ async def create_token(
     label: Annotated[str, Form()] = "token",
 ) -> Response:
     database = app_context(request).database
+    t = words(ui_language(request, user))
     try:
         # The password again: a stolen session alone must not make lasting credentials.
-        await run_in_threadpool(accounts.check_password, database, user.user.name, password)
+        await run_in_threadpool(
+            accounts.check_password,
+            database,
+            user.user.name,
+            password,
+            client=client_address(request),
+        )
+    except RateLimitedError as error:
+        response = _account_page(
+            request, user, error=t("login_limited", seconds=error.retry_after), status_code=429
+        )
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     except AuthenticationError:
-        return _account_page(request, user, error=words(ui_language(request, user))("login_failed"))
+        return _account_page(request, user, error=t("login_failed"), status_code=401)
     _, secret = accounts.create_token(database, user.user.name, label=label)
     # Shown in this response only: no redirect, so that it is never in a URL or a log.
     response = _account_page(request, user, new_token=secret)
