@@ -279,6 +279,20 @@ def token_soup(text: str, rng: random.Random) -> bytes:
     return "\n".join(lines).encode()
 
 
+def whitespace_runs(text: str, rng: random.Random) -> bytes:
+    """Long runs of spaces and tabs at the start, middle or end of lines (fields, rows,
+    list items): where patterns with neighbouring `\\s*` may share them out every way."""
+    lines = _lines(text)
+    for _ in range(rng.randint(1, 6)):
+        at = rng.randrange(len(lines))
+        run = rng.choice([" ", "\t", " \t", "\u3000"]) * rng.choice([100, 2000, 9000])
+        line = lines[at]
+        cut = rng.choice([0, len(line), rng.randint(0, len(line)), line.find(":") + 1])
+        tail = rng.choice(["", "x", ":", "(", "→", "|", "http://a", "**"])
+        lines[at] = (line[:cut] + run + tail + line[cut:])[: LIMITS.max_line_chars]
+    return "\n".join(lines).encode()
+
+
 def stacked(text: str, rng: random.Random) -> bytes:
     """Two to five of the quick mutators, one after the other."""
     quick = [mutator for name, mutator in MUTATORS.items() if name not in SLOW | {"stacked"}]
@@ -308,6 +322,7 @@ MUTATORS: dict[str, Mutator] = {
         huge_document,
         replace_values,
         token_soup,
+        whitespace_runs,
         stacked,
     ]
 }

@@ -22,9 +22,10 @@ from hansei.model import Postmortem, StatedMetrics
 # Where the parser remembers each figure's line, by the renderer's name for it.
 _LINE_PATHS = {key: FIELD_PATHS[key] for key in FIGURE_LINES}
 _FIXABLE = frozenset({"downtime-mismatch", "budget-mismatch", "metric-mismatch", "placeholder"})
+# As markdown/fields.py reads a field: each run of spaces belongs to one part.
 _VALUE = re.compile(
-    r"^(?P<label>\s*(?:[-*+]\s+)?(?:\*\*|__)?[^:：*_\n]{1,40}?\s*(?:\*\*|__)?\s*"
-    r"(?:[（(][^)）\n]*[)）])?\s*[:：](?:\*\*|__)?[ \t]*)(?P<value>.*?)\s*$"
+    r"^(?P<label>\s*+(?:[-*+]\s++)?(?:\*\*|__)?[^:：*_\n]{1,40}?\s*+(?:\*\*|__)?\s*+"
+    r"(?:[（(][^)）\n]*+[)）])?\s*+[:：](?:\*\*|__)?[ \t]*+)(?P<value>.*)$"
 )
 
 
@@ -51,10 +52,10 @@ def fix_text(text: str, options: LintOptions | None = None) -> tuple[str, list[C
             continue
         line, end = lines[number - 1]
         match = _VALUE.match(line)
-        if match is None or match["value"] == value:
+        if match is None or match["value"].rstrip() == value:
             continue
         lines[number - 1] = (f"{match['label']}{value}", end)
-        changes.append(Change(number, match["value"], value))
+        changes.append(Change(number, match["value"].rstrip(), value))
     return "".join(line + end for line, end in lines), changes
 
 
