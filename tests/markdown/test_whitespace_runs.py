@@ -54,3 +54,12 @@ def test_a_bare_link_after_long_space_runs_reads_its_title_and_url() -> None:
         "https://example.com/rollback",
     )
     assert (related[2].title, related[2].url) == (f"手順{SPACES}x{SPACES}y", None)
+
+
+def test_whys_with_long_space_runs_read_as_written() -> None:
+    text = WALK.replace(
+        "   → 全 Pod が panic",
+        f"   {SPACES}→{SPACES}全 Pod が panic",
+    ).replace("## 対応内容", f"{SPACES}x\n\n## 対応内容", 1)
+    read = parse_markdown(text).postmortem.rca
+    assert read.whys == parse_markdown(WALK).postmortem.rca.whys

@@ -55,7 +55,9 @@ _ANSWER_LABEL = re.compile(
     r"|a\s*\d+\s*[.)](?:\*\*|__)?)\s*",
     re.IGNORECASE,
 )
-_INLINE_ANSWER = re.compile(r"\s*(?:→|->|⇒|➡)\s*")
+# Only from the start of a run of spaces: searched from each space of a long run, the
+# pattern would scan the rest of the run every time.
+_INLINE_ANSWER = re.compile(r"(?<!\s)\s*(?:→|->|⇒|➡)\s*")
 
 
 _EXAMPLE_LABEL = re.compile(
