@@ -3,9 +3,14 @@ measures how long they take)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+import pytest
+
 from hansei.lint.fix import fix_text
 from hansei.markdown import parse_markdown
 from hansei.markdown.fields import field_line
+from hansei.markdown.values import parse_timestamp
 from hansei.markdown.vocabulary import normalise
 from tests.conftest import EXAMPLES
 
@@ -63,3 +68,20 @@ def test_whys_with_long_space_runs_read_as_written() -> None:
     ).replace("## 対応内容", f"{SPACES}x\n\n## 対応内容", 1)
     read = parse_markdown(text).postmortem.rca
     assert read.whys == parse_markdown(WALK).postmortem.rca.whys
+
+
+def test_times_padded_with_spaces_read_as_written() -> None:
+    zone = ZoneInfo("Asia/Tokyo")
+    padded = parse_timestamp(f"2025-01-16{SPACES}(木){SPACES}12:05{SPACES}JST", zone)
+    assert padded == parse_timestamp("2025-01-16 12:05 JST", zone)
+    with pytest.raises(ValueError, match="not a date and time"):
+        parse_timestamp(f"2025-01-16{SPACES}x", zone)
+
+
+def test_a_timeline_written_as_lines_with_long_space_runs() -> None:
+    head, rest = WALK.split("## タイムライン\n", 1)
+    tail = rest.split("\n---", 1)[1]
+    lines = f"- 12:00{SPACES}-{SPACES}インシデント発生\n- 12:05 アラート検知\n- 12:06{SPACES}\n"
+    text = f"{head}## タイムライン\n\n{lines}\n---{tail}"
+    timeline = parse_markdown(text).postmortem.timeline
+    assert [row.event for row in timeline] == ["インシデント発生", "アラート検知"]

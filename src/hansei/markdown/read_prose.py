@@ -46,7 +46,7 @@ _LIST_MARKS = re.compile(r"^(?:[✅❌📚✔✓✗✖❎⭕️•・\-]\ufe0f?\
 
 _LABEL_END = r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])"
 _WHY_LABEL = re.compile(
-    rf"^(?:\*\*|__)?\s*(?:(?:why|なぜ|q)\s*\d*\s*{_LABEL_END}|q\s*\d+\s*[.)](?:\*\*|__)?)\s*",
+    rf"^(?:\*\*|__)?\s*+(?:(?:why|なぜ|q)\s*+\d*\s*+{_LABEL_END}|q\s*+\d+\s*+[.)](?:\*\*|__)?)\s*",
     re.IGNORECASE,
 )
 _ANSWER_LABEL = re.compile(
