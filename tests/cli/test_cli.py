@@ -165,6 +165,7 @@ def _console_script() -> str:
     [
         (b"just notes\n", ":1: not a postmortem"),
         (b"# \xe3\x83\x9d\n\n\xff\xfe broken\n", ":3: not UTF-8 text"),
+        (b"# \xe3\x83\x9d\r\r\n\r\xff\xfe broken\n", ":4: not UTF-8 text"),
         (b"", ":1: the document is empty"),
     ],
 )

@@ -198,3 +198,18 @@ def test_a_services_slo_from_settings_judges_typed_budget_figures(tmp_path: Path
         if row["code"] == "budget-mismatch"
     }
     assert codes == {"other.md": "budget-mismatch"}  # at 99%, 0.93% would be left
+
+
+def test_fix_reports_a_file_that_is_no_postmortem_as_lint_does(tmp_path: Path) -> None:
+    notes = _write(tmp_path, "notes.md", "just notes\n")
+    broken = _write(
+        tmp_path, "pm.md", WALK.replace("- **ダウンタイム**: 35分", "- **ダウンタイム**: 20分")
+    )
+    plain = CliRunner().invoke(app, ["lint", str(notes)])
+    fixed = CliRunner().invoke(app, ["lint", "--fix", str(notes), str(broken)])
+    assert fixed.exit_code == plain.exit_code == 1
+    assert plain.stdout in fixed.stdout
+    assert "notes.md:1: error parse-error not a postmortem" in fixed.stdout
+    # The other file is still fixed.
+    assert "- **ダウンタイム**: 35分" in broken.read_text(encoding="utf-8")
+    assert notes.read_text(encoding="utf-8") == "just notes\n"

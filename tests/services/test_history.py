@@ -108,6 +108,18 @@ def test_a_diff_shows_what_changed_as_markdown(database: Database) -> None:
     assert history.diff_revisions(database, pid, 1, 1) == ""
 
 
+def test_a_diff_splits_lines_where_the_parser_does(database: Database) -> None:
+    # U+2028 and \x85 end a line for str.splitlines, not in Markdown: the diff keeps
+    # them inside the summary's line and shows one line changed.
+    document = _example().model_copy(update={"summary": "a\u2028b\x85c"})
+    pid = saving.create_postmortem(database, document, user="mori").postmortem_id
+    changed_summary = document.model_copy(update={"summary": "a\u2028b\x85d"})
+    saving.update_postmortem(database, pid, changed_summary, user="ito", base_revision=1)
+    diff = history.diff_revisions(database, pid, 1, 2)
+    changed = [line for line in diff.split("\n") if line[:1] in "+-" and line[:3] not in "+++---"]
+    assert changed == ["-a\u2028b\x85c", "+a\u2028b\x85d"]
+
+
 def test_derived_rows_follow_the_current_revision(database: Database) -> None:
     document = _example()
     owner = document.action_items[0].owner

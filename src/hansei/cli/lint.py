@@ -47,7 +47,11 @@ def _explain(code: str) -> None:
 
 def _fixed(path: Path, text: str, options: LintOptions) -> str:
     """Apply --fix to one file, say what changed, and return the text to lint."""
-    fixed, changes = fix_text(text, options)
+    try:
+        fixed, changes = fix_text(text, options)
+    except DocumentError:
+        # Nothing to fix in what cannot be read: linting it reports why, as without --fix.
+        return text
     if not changes:
         return text
     try:

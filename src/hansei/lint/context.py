@@ -8,6 +8,7 @@ from functools import cached_property
 from hansei.lint.findings import Finding, Severity
 from hansei.lint.options import LintOptions
 from hansei.markdown import ParseResult
+from hansei.markdown.lines import split_lines
 from hansei.metrics import Metrics, compute_metrics
 from hansei.model import Language, Postmortem
 
@@ -42,7 +43,7 @@ class LintContext:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.replace("\r\n", "\n").split("\n")
+        return split_lines(self.text)
 
     def line_of(self, path: str, default: int = 1) -> int:
         return self.result.line_of(path) or default

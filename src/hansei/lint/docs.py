@@ -16,7 +16,8 @@ def rules_reference() -> str:
         "`--format sarif` SARIF 2.1.0 for code scanning, `--format github` workflow "
         "annotations; `--fix` rewrites the figures hansei computes (downtime, the SLO "
         "lines, MTTD … MTTF) where they are wrong or missing, prints each change, and "
-        "touches nothing else (a second `--fix` changes nothing); "
+        "touches nothing else, every line keeping its own ending (a second `--fix` "
+        "changes nothing); a file that is not a postmortem is reported as without `--fix`; "
         "`--disable CODE` turns a rule off; `--explain CODE` prints a rule's entry below.\n",
         "Settings come from `hansei.toml`, or `[tool.hansei]` in `pyproject.toml`, in the "
         "file's folder or the nearest one above it; the command's options add to them:\n\n"

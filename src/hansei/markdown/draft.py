@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from hansei.markdown.lines import split_lines
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -35,7 +37,7 @@ class Draft:
     def __init__(self, text: str, *, default_timezone: str) -> None:
         self.text = text
         self.default_timezone = default_timezone
-        self.source_lines = text.split("\n")
+        self.source_lines = split_lines(text)
         self.data: dict[str, Any] = {}
         self.lines: dict[str, int] = {}
         self.diagnostics: list[Diagnostic] = []

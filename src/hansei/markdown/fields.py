@@ -12,10 +12,13 @@ from hansei.model import ActionStatus, ReviewStatus, Severity, Status
 
 _T = TypeVar("_T")
 
+# Each run of spaces belongs to one part (possessive `*+`), and the value's ends are
+# stripped after the match: a line of 20,000 spaces is one pass, not billions of ways
+# to share the spaces out.
 _FIELD_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<label>[^:：*_\n]{1,40}?)\s*(?:\*\*|__)?\s*"
-    r"(?:[（(][^)）\n]*[)）])?\s*[:：](?:\*\*|__)?"
-    r"\s*(?P<value>.*?)\s*$"
+    r"^\s*+(?:[-*+]\s++)?(?:\*\*|__)?\s*+(?P<label>[^:：*_\n]{1,40}?)\s*+(?:\*\*|__)?\s*+"
+    r"(?:[（(][^)）\n]*+[)）])?\s*+[:：](?:\*\*|__)?"
+    r"(?P<value>.*)$"
 )
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hansei.markdown import to_html
+from hansei.markdown.lines import line_count
 from hansei.markdown.render import FIGURE_LINES, figure_values, render_markdown
 from hansei.markdown.stated import figure_texts
 from hansei.markdown.vocabulary import LABELS
@@ -61,7 +62,7 @@ def html_sections(postmortem: Postmortem, markdown: str | None = None) -> list[H
     """
     if markdown is None:
         markdown = render_markdown(postmortem)
-    line_count = markdown.count("\n") + 1
+    lines = line_count(markdown)
     highlight = _figure_highlighter(postmortem)
     parts: list[list[to_html.Block]] = []
     for block in to_html.render_blocks(markdown):
@@ -75,7 +76,7 @@ def html_sections(postmortem: Postmortem, markdown: str | None = None) -> list[H
             HtmlSection(
                 heading=part[0].heading_text if part[0].heading_level in (1, 2) else "",
                 first_line=1 if position == 0 else part[0].first_line,
-                last_line=following if following is not None else line_count,
+                last_line=following if following is not None else lines,
                 html=highlight("".join(block.html for block in part)),
             )
         )

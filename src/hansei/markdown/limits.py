@@ -11,6 +11,7 @@ import re
 
 from hansei.config import DocumentLimits
 from hansei.errors import TooLargeError
+from hansei.markdown.lines import split_lines
 from hansei.markdown.render import render_markdown
 from hansei.model import Postmortem
 
@@ -40,10 +41,10 @@ def check_size(size: int, limits: DocumentLimits) -> None:
 
 
 def check_text(text: str, limits: DocumentLimits) -> None:
-    """Refuse a text (with `\\n` line ends) that is over any limit, naming the line."""
+    """Refuse a text that is over any limit, naming the line."""
     if len(text) > limits.max_bytes or len(text.encode("utf-8")) > limits.max_bytes:
         check_size(len(text.encode("utf-8")), limits)
-    lines = text.split("\n")
+    lines = split_lines(text)
     if len(lines) > limits.max_lines:
         raise TooLargeError(
             f"too many lines ({len(lines):,}, limit {limits.max_lines:,}): "

@@ -19,6 +19,7 @@ from hansei.errors import DocumentError
 from hansei.markdown.blocks import parse_blocks
 from hansei.markdown.draft import Diagnostic, Draft, nearest_line
 from hansei.markdown.limits import check_text
+from hansei.markdown.lines import normalise_line_endings
 from hansei.markdown.read_fields import FIELD_SECTIONS, collect_fields, interpret_fields
 from hansei.markdown.read_prose import (
     read_appendix,
@@ -88,7 +89,7 @@ def parse_markdown(
     `default_timezone` is the team's, for a document that names none (else Asia/Tokyo).
     A document over `limits` is refused before it is read.
     """
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    normalised = normalise_line_endings(text).lstrip("\ufeff")
     if not normalised.strip():
         raise DocumentError("the document is empty", line=1, source=source)
     try:

@@ -38,7 +38,7 @@ from hansei.model.links import is_unsafe_url
 _LINK = re.compile(r"^\[(?P<title>[^\]]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)\s*(?P<rest>.*)$")
 
 
-_BARE_URL = re.compile(r"^(?P<title>.*?)\s*[:：]?\s*<?(?P<url>https?://\S+?)>?$")
+_URL_START = re.compile(r"https?://")
 
 
 _LIST_MARKS = re.compile(r"^(?:[✅❌📚✔✓✗✖❎⭕️•・\-]\ufe0f?\s*)+")
@@ -46,7 +46,7 @@ _LIST_MARKS = re.compile(r"^(?:[✅❌📚✔✓✗✖❎⭕️•・\-]\ufe0f?\
 
 _LABEL_END = r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])"
 _WHY_LABEL = re.compile(
-    rf"^(?:\*\*|__)?\s*(?:(?:why|なぜ|q)\s*\d*\s*{_LABEL_END}|q\s*\d+\s*[.)](?:\*\*|__)?)\s*",
+    rf"^(?:\*\*|__)?\s*+(?:(?:why|なぜ|q)\s*+\d*\s*+{_LABEL_END}|q\s*+\d+\s*+[.)](?:\*\*|__)?)\s*",
     re.IGNORECASE,
 )
 _ANSWER_LABEL = re.compile(
@@ -55,7 +55,9 @@ _ANSWER_LABEL = re.compile(
     r"|a\s*\d+\s*[.)](?:\*\*|__)?)\s*",
     re.IGNORECASE,
 )
-_INLINE_ANSWER = re.compile(r"\s*(?:→|->|⇒|➡)\s*")
+# Only from the start of a run of spaces: searched from each space of a long run, the
+# pattern would scan the rest of the run every time.
+_INLINE_ANSWER = re.compile(r"(?<!\s)\s*(?:→|->|⇒|➡)\s*")
 
 
 _EXAMPLE_LABEL = re.compile(
@@ -372,8 +374,29 @@ def _link(text: str) -> dict[str, str | None] | None:
         title, rest = match.group("title").strip(), match.group("rest").strip()
         # Words after the link (`[Runbook](…) — 手順書`) stay with its title.
         return {"title": f"{title} {rest}" if rest else title, "url": match.group("url") or None}
-    bare = _BARE_URL.match(stripped)
+    bare = _bare_url(stripped)
     if bare:
-        title = bare.group("title").strip() or bare.group("url")
-        return {"title": title, "url": bare.group("url")}
+        title, url = bare
+        return {"title": title or url, "url": url}
     return {"title": stripped, "url": None}
+
+
+def _bare_url(text: str) -> tuple[str, str] | None:
+    """`title: <https://…>` as (title, url): the URL is the end of the line's last word.
+
+    Found without a pattern like `(.*?)\\s*:?\\s*(https?://\\S+)$`, which tries every
+    way of sharing a long run of spaces between its parts (20,000 spaces: minutes).
+    """
+    words = text.split()
+    if not words:
+        return None
+    last = words[-1]
+    start = _URL_START.search(last)
+    if start is None or start.end() == len(last):
+        return None
+    url = last[start.start() :]
+    if url.endswith(">") and len(url) > start.end() - start.start() + 1:
+        url = url[:-1]
+    title = text[: len(text) - len(last) + start.start()].removesuffix("<").rstrip()
+    title = (title[:-1] if title.endswith((":", "：")) else title).strip()
+    return title, url

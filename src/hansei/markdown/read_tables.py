@@ -46,9 +46,11 @@ from hansei.model import (
     classify_event,
 )
 
+# Each run of spaces belongs to one part (`*+`): a long run shared out between the
+# neighbouring `\s*` every possible way takes minutes.
 _TIMELINE_LINE = re.compile(
-    r"^\s*(?:\*\*|__)?(?P<at>(?:\d{4}[-/])?(?:\d{1,2}[-/]\d{1,2}\s+)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
-    r"(?:\s*(?:JST|UTC))?)(?:\*\*|__)?\s*[:：\-–—|]?\s*(?P<event>\S.*)$",
+    r"^\s*+(?:\*\*|__)?(?P<at>(?:\d{4}[-/])?(?:\d{1,2}[-/]\d{1,2}\s++)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"(?:\s*+(?:JST|UTC))?)(?:\*\*|__)?\s*+[:：\-–—|]?\s*+(?P<event>\S.*)$",
     re.IGNORECASE,
 )
 

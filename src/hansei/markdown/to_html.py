@@ -20,6 +20,8 @@ from typing import Any
 
 import pyromark
 
+from hansei.markdown.lines import line_starts
+
 _OPTIONS = pyromark.Options.ENABLE_TABLES
 _UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|file|data):", re.IGNORECASE)
 _SAFE_DATA_IMAGE = re.compile(r"^\s*data:image/(?:gif|png|jpeg|webp);", re.IGNORECASE)
@@ -102,7 +104,7 @@ class _Writer:
     def __init__(self, markdown: str, *, images_as_links: bool) -> None:
         self.markdown = markdown
         self.source = markdown.encode("utf-8")
-        self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", self.source)]
+        self.line_starts = line_starts(self.source)
         self.images_as_links = images_as_links
         self.events: Iterator[tuple[Any, Any]] = iter(
             pyromark.events_with_range(markdown, options=_OPTIONS, merge_text=True)

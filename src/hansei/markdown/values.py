@@ -54,7 +54,9 @@ def fold_when(text: str) -> str:
 
     Also `2025年1月16日(木) 12時05分`, `午後3時5分` and `3:05 PM`.
     """
-    folded = _WEEKDAY.sub("", fold(text)).strip()
+    # Runs of spaces made one first: the patterns below share a run between their
+    # `\s*` in every possible way, which a run of thousands makes take minutes.
+    folded = _WEEKDAY.sub("", " ".join(fold(text).split()))
     folded = re.sub(r"(午前|午後)\s*(\d{1,2})\s*時(?!\s*\d{1,2}\s*分)", r"\1\2時0分", folded)
 
     def clock(match: re.Match[str]) -> str:

@@ -279,9 +279,26 @@ def normalise(text: str) -> str:
     """Fold width (ＡＢＣ→ABC, ：→:), case and spacing; drop emphasis marks and numbering."""
     folded = unicodedata.normalize("NFKC", text).lower()
     folded = folded.replace("*", "").replace("_", " ")
-    folded = re.sub(r"^[^\w\[(]+|[^\w)\]]+$", "", folded) or folded  # `🔥 概要` but `#`
+    folded = _without_marks(folded) or folded  # `🔥 概要` but `#`
     folded = re.sub(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[ivx]+\.|第\d+章)\s*", "", folded)
     return re.sub(r"\s+", " ", folded).strip()
+
+
+_LEADING_MARKS = re.compile(r"[^\w\[(]+")
+_TRAILING_MARKS = re.compile(r"[^\w)\]]+")  # matched on the reversed text
+
+
+def _without_marks(text: str) -> str:
+    """`text` without the marks before its first word and after its last.
+
+    The trailing run is matched on the reversed text: `[^\\w]+$` searched forwards tries
+    every start in a long run of marks, each to the end (20,000 spaces: seconds).
+    """
+    leading = _LEADING_MARKS.match(text)
+    start = leading.end() if leading else 0
+    trailing = _TRAILING_MARKS.match(text[::-1])
+    end = len(text) - (trailing.end() if trailing else 0)
+    return text[start : max(start, end)]
 
 
 def _parse_table(pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:

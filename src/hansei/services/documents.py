@@ -16,6 +16,7 @@ from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError, UsageError
 from hansei.markdown import ParseResult, parse_markdown
 from hansei.markdown.limits import check_postmortem, check_size
+from hansei.markdown.lines import first_line, line_count
 from hansei.model import Postmortem
 
 
@@ -35,7 +36,8 @@ def read_text(path: Path, limits: DocumentLimits = DEFAULT_LIMITS) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        # The bytes before the first undecodable one are UTF-8.
+        line = line_count(data[: error.start].decode("utf-8"))
         raise DocumentError(
             f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})",
             line=line,
@@ -116,7 +118,7 @@ def load_text(
 
 def _id_comment(text: str) -> re.Match[str] | None:
     """The id comment, on the first line that is not blank (where export writes it)."""
-    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
+    first = first_line(text.lstrip("\ufeff \t\r\n"))
     return _ID_COMMENT.fullmatch(first.strip())
 
 

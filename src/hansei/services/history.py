@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from hansei.markdown import render_markdown
+from hansei.markdown.lines import split_keeping_ends
 from hansei.model import Postmortem
 from hansei.store import Database
 from hansei.store import repository as repo
@@ -34,12 +35,16 @@ def diff_revisions(database: Database, postmortem_id: str, old: int, new: int) -
         after = render_markdown(repo.revision(session, postmortem_id, new))
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            _diff_lines(before),
+            _diff_lines(after),
             fromfile=f"{postmortem_id} revision {old}",
             tofile=f"{postmortem_id} revision {new}",
         )
     )
+
+
+def _diff_lines(text: str) -> list[str]:
+    return [line + end for line, end in split_keeping_ends(text) if line or end]
 
 
 def restore_revision(

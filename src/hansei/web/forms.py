@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from hansei.errors import HanseiError
+from hansei.markdown.lines import normalise_line_endings
 from hansei.model import TIME_FIELDS, Postmortem, Step
 
 # Columns that only choose (selects) do not make a row by themselves.
@@ -69,7 +70,7 @@ class _Reader:
         value = self.form.get(name)
         if not isinstance(value, str):
             return None
-        value = value.replace("\r\n", "\n").strip()
+        value = normalise_line_endings(value).strip()
         return value or None
 
     def lines(self, name: str) -> list[str]:
@@ -105,7 +106,7 @@ class _Reader:
 
 
 def _cell(value: str, *, verbatim: bool) -> str | None:
-    value = value.replace("\r\n", "\n")
+    value = normalise_line_endings(value)
     value = value.strip("\n") if verbatim else value.strip()
     return value if value.strip() else None
 

@@ -16,6 +16,7 @@ from hansei.config import Settings
 from hansei.lint.findings import Finding
 from hansei.markdown import render_markdown
 from hansei.markdown.html import HtmlSection, html_sections
+from hansei.markdown.lines import split_lines
 from hansei.model import Postmortem, Severity, Status
 from hansei.model.access import Permission, Role, allows
 from hansei.services import checking, history, searching
@@ -211,9 +212,10 @@ class DiffLine:
 
 def diff_lines(diff: str) -> list[DiffLine]:
     kinds = {"+": "added", "-": "removed", "@": "hunk"}
+    lines = split_lines(diff.removesuffix("\n")) if diff else []
     return [
         DiffLine("file" if line.startswith(("+++", "---")) else kinds.get(line[:1], "same"), line)
-        for line in diff.splitlines()
+        for line in lines
     ]
 
 
