@@ -23,7 +23,7 @@ from hansei.cli.output import (
     stdout_console,
 )
 from hansei.cli.settings import command_settings
-from hansei.errors import HanseiError, UsageError
+from hansei.errors import HanseiError, UnreadableDocumentError, UsageError
 from hansei.markdown import render_html, render_markdown
 from hansei.markdown.values import parse_date
 from hansei.model import Language, Severity, Status
@@ -149,14 +149,27 @@ def export_files(
     db: DbOption = None,
 ) -> None:
     """Write every postmortem to a file that imports back unchanged."""
+    unreadable: list[UnreadableDocumentError] = []
+
+    def report(error: UnreadableDocumentError) -> None:
+        unreadable.append(error)
+        error_console().print(f"hansei: {error}; not exported", markup=False)
+
     with open_store(db) as database:
         try:
             written = exporting.export_all(
-                database, directory, language=lang, file_format=file_format.value
+                database,
+                directory,
+                language=lang,
+                file_format=file_format.value,
+                on_unreadable=report,
             )
         except OSError as error:
             fail(f"hansei: cannot write to {directory}: {error.strerror or error}")
-    typer.echo(f"{len(written)} postmortems written to {directory}")
+    skipped = f", {len(unreadable)} could not be read" if unreadable else ""
+    typer.echo(f"{len(written)} postmortems written to {directory}{skipped}")
+    if unreadable:
+        raise typer.Exit(1)
 
 
 def _day(value: str | None, option: str) -> date | None:
