@@ -11,7 +11,8 @@ stored in PostgreSQL. The bounds are far beyond any real incident:
 - an SLO window of up to ten years, a target of at most six nines;
 - percentages up to the largest share the bounded figures can compute
   (the whole span against a six-nines budget of one day), finite;
-- action-item numbers from 0 to 10,000;
+- action-item numbers from 0 to 10,000; revision numbers, ids and offsets
+  up to 2^31 - 1 (PostgreSQL's `integer`);
 - no NaN or infinity anywhere, no control characters but tab (and line
   breaks in multi-line text), no lone surrogates (they are not UTF-8).
 """
@@ -40,10 +41,17 @@ the smallest budget, six nines of one day (about 8.4e12 %)."""
 
 MAX_ACTION_NUMBER = 10_000
 
+MAX_REVISION = 2**31 - 1
+"""Revision numbers, row ids, offsets and pages: within PostgreSQL's `integer`."""
+
 # Tab is text; every other C0 control, DEL and a lone surrogate is not (PostgreSQL
 # refuses NUL, UTF-8 has no surrogates, and the rest only garble a terminal or page).
 _LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
 _TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class OutOfBoundsError(ValueError):
+    """A value past the bounds (a ValueError, so pydantic reports it as invalid)."""
 
 
 def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
@@ -87,19 +95,19 @@ def instant_in_range(value: datetime) -> bool:
 
 def check_instant(value: datetime) -> datetime:
     if not instant_in_range(value):
-        raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE} (UTC)")
+        raise OutOfBoundsError(f"must be between {EARLIEST_DATE} and {LATEST_DATE} (UTC)")
     return value
 
 
 def check_date(value: date) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        raise OutOfBoundsError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
     return value
 
 
 def check_minutes(value: float) -> float:
     if not 0 <= value <= MAX_MINUTES:
-        raise ValueError(f"must be between 0 and {MAX_MINUTES:,} minutes (230 years)")
+        raise OutOfBoundsError(f"must be between 0 and {MAX_MINUTES:,} minutes (230 years)")
     return value
 
 
