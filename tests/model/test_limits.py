@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from hansei.markdown import parse_markdown, render_html, render_markdown
 from hansei.metrics import compute_metrics
 from hansei.model import Postmortem
 from hansei.model.limits import MAX_MINUTES, MAX_PERCENT
+from hansei.store.mapping import prepare
 
 # (field path as the API names it, a document just inside the bounds, one just outside)
 EDGES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
@@ -144,3 +148,88 @@ def test_a_naive_timestamp_near_an_edge_stays_in_range_in_any_timezone() -> None
             document = Postmortem.model_validate({"timezone": zone, "times": {"detected": at}})
             assert document.times.detected is not None
             Postmortem.model_validate_json(document.model_dump_json())
+
+
+_OFFSETS = st.sampled_from(
+    [None, UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))]
+)
+_EDGE_INSTANTS = st.sampled_from(
+    [
+        "1970-01-01T00:00:00Z",
+        "2200-01-01T00:00:00Z",
+        "1970-01-01T14:00:00",
+        "2199-12-31T12:00:00",
+        "1970-01-01T09:00:00+09:00",
+    ]
+)
+_LETTERS = st.text("abcあい障害 ", min_size=1, max_size=8).filter(str.strip)
+# (inside the bounds, anywhere Python can hold it) for each field drawn
+_FIELDS: dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]] = {
+    "instant": (
+        _EDGE_INSTANTS
+        | st.datetimes(datetime(1970, 1, 2), datetime(2199, 12, 30), timezones=_OFFSETS).map(
+            datetime.isoformat
+        ),
+        st.datetimes(timezones=_OFFSETS).map(datetime.isoformat),
+    ),
+    "day": (
+        st.dates(date(1970, 1, 1), date(2200, 1, 1)).map(str),
+        st.dates().map(str),
+    ),
+    "minutes": (st.floats(0, MAX_MINUTES), st.floats() | st.integers(-(2**70), 2**70)),
+    "target": (st.floats(0.5, 0.999999), st.floats()),
+    "window": (st.integers(1, 3660), st.integers(-(2**70), 2**70)),
+    "number": (st.integers(0, 10_000), st.integers(-(2**70), 2**70)),
+    "percent": (st.floats(-MAX_PERCENT, MAX_PERCENT), st.floats() | st.integers(-(2**70), 2**70)),
+    "text": (_LETTERS, st.text(st.characters(max_codepoint=0x7F), min_size=1, max_size=8)),
+}
+
+
+@st.composite
+def _documents_at_the_edges(draw: st.DrawFn) -> dict[str, Any]:
+    """Every figure inside the bounds but one, which may be anywhere Python can hold it:
+    what the model takes must work everywhere, what it refuses it refuses."""
+    wild = draw(st.sampled_from(sorted(_FIELDS)))
+
+    def value(kind: str) -> Any:
+        inside, anywhere = _FIELDS[kind]
+        return draw(anywhere if kind == wild and draw(st.booleans()) else inside)
+
+    return {
+        "title": value("text"),
+        "timezone": draw(st.sampled_from(["Asia/Tokyo", "Pacific/Kiritimati", "Etc/GMT+12"])),
+        "date": value("day"),
+        "times": {name: value("instant") for name in ("occurred", "detected", "recovered")},
+        "impact": {"downtime_minutes": value("minutes")},
+        "slo": {"target": value("target"), "window_days": value("window")},
+        "timeline": [{"at": value("instant"), "event": value("text")}],
+        "action_items": [
+            {
+                "number": value("number"),
+                "horizon": "immediate",
+                "task": value("text"),
+                "due": value("day"),
+            }
+        ],
+        "stated": {
+            "ttr_minutes": value("minutes"),
+            "budget_window_pct": abs(value("percent")),
+            "budget_remaining_window_pct": value("percent"),
+        },
+    }
+
+
+@settings(max_examples=400, deadline=None)
+@given(_documents_at_the_edges())
+def test_whatever_the_model_takes_can_be_computed_rendered_stored_and_read_back(
+    data: dict[str, Any],
+) -> None:
+    try:
+        document = Postmortem.model_validate(data)
+    except ValidationError:
+        return
+    compute_metrics(document)
+    render_html(document)
+    parse_markdown(render_markdown(document))
+    prepare(document)
+    assert Postmortem.model_validate_json(document.model_dump_json()) == document
