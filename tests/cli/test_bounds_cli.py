@@ -86,6 +86,9 @@ def test_a_json_file_past_the_bounds_is_refused_naming_the_field(
         (["diff", "abcd", "1", str(2**64)], "NEW"),
         (["restore", "abcd", str(2**31)], "REVISION"),
         (["update", "abcd", "pm.md", "--base-revision", str(2**31)], "--base-revision"),
+        (["new", "--slo-target", "0.99999999"], "--slo-target"),
+        (["new", "--date", "0001-01-01"], "--date"),
+        (["metrics", "pm.md", "--slo-target", "0.9999999999999999"], "--slo-target"),
     ],
 )
 def test_options_past_the_bounds_are_usage_errors_naming_the_option(
@@ -94,7 +97,9 @@ def test_options_past_the_bounds_are_usage_errors_naming_the_option(
     (tmp_path / "pm.md").write_text(WALK, encoding="utf-8")
     arguments = [str(tmp_path / "pm.md") if a == "pm.md" else a for a in arguments]
     db = f"sqlite:///{tmp_path / 'hansei.db'}"
-    stored = ["--db", db] if arguments[0] != "new" else ["-o", str(tmp_path / "new.md")]
+    stored = {"new": ["-o", str(tmp_path / "new.md")], "metrics": []}.get(
+        arguments[0], ["--db", db]
+    )
     result = runner.invoke(app, [*arguments, *stored])
     assert result.exit_code == 2, result.output
     assert option.lower() in result.stderr.lower(), result.stderr
