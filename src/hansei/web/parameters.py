@@ -1,4 +1,4 @@
-"""The bounds of what a request names besides its body: query and path parameters.
+"""The bounds of what a request names besides the document: query, path and form parameters.
 
 One place for them, so that the API and the pages refuse the same things with a 422
 naming the parameter (a page for a browser) before any work is done: numbers past
@@ -8,7 +8,6 @@ and control characters, which PostgreSQL refuses in text (NUL) and no name holds
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Request
@@ -17,7 +16,7 @@ from pydantic import AfterValidator, Field
 
 from hansei.model.limits import (
     MAX_REVISION,
-    check_date,
+    Day,
     describe_character,
     forbidden_character,
 )
@@ -27,8 +26,8 @@ RevisionNumber = Annotated[int, Field(ge=1, le=MAX_REVISION)]
 
 Offset = Annotated[int, Field(ge=0, le=MAX_REVISION)]
 
-Day = Annotated[dt.date, AfterValidator(check_date)]
-"""A day filter: within the model's dates (1970-01-01 to 2200-01-01)."""
+# A day filter (`since`, `until`) is bounded as the model's dates are: `Day` is theirs.
+__all__ = ["Day", "FormLine", "Offset", "RevisionNumber", "refuse_control_characters"]
 
 
 def _problem(location: str, name: str, message: str) -> dict[str, object]:
