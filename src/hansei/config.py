@@ -63,8 +63,13 @@ class Settings(BaseModel):
         default="Asia/Tokyo", description="Default timezone of new documents."
     )
     language: str = Field(default="ja", description="Default language of new documents (ja|en).")
-    slo_target: float = Field(default=0.999, gt=0, lt=1, description="Default SLO target.")
-    slo_window_days: int = Field(default=30, gt=0, description="Default SLO window in days.")
+    # The model's bounds (model/limits.py; config sits below the model, so repeated here).
+    slo_target: float = Field(
+        default=0.999, gt=0, le=0.999_999, description="Default SLO target (at most 99.9999%)."
+    )
+    slo_window_days: int = Field(
+        default=30, gt=0, le=3_660, description="Default SLO window in days (at most 3,660)."
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the store (default: hansei.db in the user's data folder).",

@@ -43,6 +43,24 @@ class TooLargeError(DocumentError):
     before it is read, the message naming the limit and the setting that raises it."""
 
 
+class UnreadableDocumentError(HanseiError):
+    """A stored document that the model refuses (written by an older version, before the
+    bounds): the one document is reported, and whatever reads many goes on with the rest."""
+
+    def __init__(
+        self, postmortem_id: str | None, revision: int | None, problem: str, field: str | None
+    ) -> None:
+        where = f"postmortem {postmortem_id}" if postmortem_id else "a stored postmortem"
+        if revision is not None:
+            where += f" revision {revision}"
+        at = f" ({field})" if field else ""
+        super().__init__(f"{where} cannot be read: {problem}{at}")
+        self.postmortem_id = postmortem_id
+        self.revision = revision
+        self.problem = problem
+        self.field = field
+
+
 class UsageError(HanseiError):
     """A command was called with arguments that do not fit."""
 

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from hansei.cli.app import app
@@ -291,3 +292,35 @@ def test_owners_are_found_with_or_without_the_at_sign(runner: CliRunner, db: str
     _, with_at, _ = _run(runner, "search", "--owner", "@ksato", "--json", "--db", db)
     _, without, _ = _run(runner, "search", "--owner", "ksato", "--json", "--db", db)
     assert json.loads(with_at) == json.loads(without) != []
+
+
+def test_export_reports_a_document_it_cannot_read_and_writes_the_rest(
+    runner: CliRunner, db: str, tmp_path: Path
+) -> None:
+    unreadable = _import_walk(runner, db, tmp_path)
+    other = tmp_path / "search.md"
+    other.write_text(
+        (EXAMPLES / "2025-05-20-search-latency.en.md").read_text(encoding="utf-8"), "utf-8"
+    )
+    assert _run(runner, "import", str(other), "--db", db, "--user", "mori")[0] == 0
+    # As an older version, before the model's bounds, could have stored it.
+    engine = create_engine(db)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE postmortems SET document = :document WHERE id = :id").bindparams(
+                sa.bindparam("document", type_=sa.JSON)
+            ),
+            {"id": unreadable, "document": {"times": {"detected": "0001-01-01T00:00:00+09:00"}}},
+        )
+    engine.dispose()
+    code, out, err = _run(runner, "export", str(tmp_path / "out"), "--db", db)
+    assert code == 1
+    assert out == f"1 postmortems written to {tmp_path / 'out'}, 1 could not be read\n"
+    assert f"postmortem {unreadable} revision 1 cannot be read" in err
+    assert "(times.detected); not exported" in err
+    assert len(list((tmp_path / "out").iterdir())) == 1
+    assert "Search" in next((tmp_path / "out").iterdir()).read_text(encoding="utf-8")
+    code, out, err = _run(runner, "show", unreadable, "--db", db)
+    assert code != 0
+    assert "cannot be read" in err
+    assert "Traceback" not in out + err

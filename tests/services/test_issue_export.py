@@ -19,7 +19,7 @@ from hansei.services.issue_export import ExportReport, IssueTracker
 from hansei.services.searching import ActionFilters, ActionItemRecord
 from hansei.store import Database
 from hansei.store import issue_exports as exports
-from hansei.store.tables import IssueExportRow
+from hansei.store.tables import IssueExportRow, PostmortemRow, table_of
 from tests.factories import postmortem
 from tests.github_server import TOKEN, GitHub, github_server
 
@@ -684,3 +684,27 @@ def test_an_item_whose_issue_cannot_be_searched_for_holds_up_no_other(database: 
     assert [item.task for item, _ in report.not_looked_for] == ["Add a nil guard"]
     assert report.stopped is None
     assert sorted(str(e.item.task) for e in report.created) == sorted(TASKS[1:])
+
+
+def test_an_unreadable_postmortem_is_reported_and_the_other_items_get_their_issues(
+    database: Database,
+) -> None:
+    readable = _store(database)
+    unreadable = _store(database)
+    # As an older version, before the model's bounds, could have stored it.
+    with database.transaction() as session:
+        document = dict(session.get(PostmortemRow, unreadable).document)  # type: ignore[union-attr]
+        document["impact"] = {"downtime_minutes": 1e308}
+        session.execute(
+            sa.update(table_of(PostmortemRow))
+            .where(table_of(PostmortemRow).c.id == unreadable)
+            .values(document=document)
+        )
+    with github_server() as github:
+        report = _export(database, github)
+    assert [exported.item.task for exported in report.created] == TASKS
+    assert {exported.item.postmortem_id for exported in report.created} == {readable}
+    assert [item.task for item, _ in report.refused] == TASKS
+    assert all(f"postmortem {unreadable}" in reason for _, reason in report.refused)
+    assert all("impact.downtime_minutes" in reason for _, reason in report.refused)
+    assert report.troubles

@@ -225,6 +225,11 @@ def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int
     opening = beyond = 0
     for step in planned:
         action, claim = step.action(now), step.claim
+        if step.unreadable is not None:
+            error_console().print(
+                f"hansei: {_described(step.item)}: {step.unreadable}", markup=False
+            )
+            continue
         if action in ("open", "look for"):
             if limit is not None and opening >= limit:
                 beyond += 1
@@ -249,6 +254,8 @@ def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int
         f"{_counted(opening, 'issue')} would be opened in {repository}"
         + (f", {beyond} more beyond --limit" if beyond else "")
     )
+    if any(step.unreadable is not None for step in planned):
+        raise typer.Exit(1)
 
 
 def _print_report(report: issue_export.ExportReport, repository: str) -> None:

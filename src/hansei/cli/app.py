@@ -32,6 +32,7 @@ from hansei.markdown.values import parse_date, parse_timestamp
 from hansei.markdown.zones import timezone_name
 from hansei.metrics import Metrics, compute_metrics
 from hansei.model import Impact, Language, Postmortem, Severity, Slo, Times
+from hansei.model.limits import MAX_SLO_TARGET
 from hansei.services.documents import load_document
 
 app = typer.Typer(
@@ -102,7 +103,8 @@ def new(
     ] = None,
     recovered: Annotated[str | None, typer.Option(help="Recovery time.")] = None,
     slo_target: Annotated[
-        float | None, typer.Option(help="SLO target, e.g. 0.999 (default HANSEI_SLO_TARGET).")
+        float | None,
+        typer.Option(callback=_target, help="SLO target, e.g. 0.999 (default HANSEI_SLO_TARGET)."),
     ] = None,
     lang: Annotated[Language | None, typer.Option(help="Language of the document.")] = None,
     timezone: Annotated[
@@ -160,8 +162,8 @@ def new(
 
 
 def _target(value: float | None) -> float | None:
-    if value is not None and not 0 < value < 1:
-        raise typer.BadParameter("must be between 0 and 1, e.g. 0.999")
+    if value is not None and not 0 < value <= MAX_SLO_TARGET:
+        raise typer.BadParameter(f"must be more than 0 and at most {MAX_SLO_TARGET}, e.g. 0.999")
     return value
 
 

@@ -9,6 +9,7 @@ import typer
 from hansei.cli.database import DbOption, UserOption, open_store, saving_user
 from hansei.cli.settings import command_settings
 from hansei.model.access import Role
+from hansei.model.limits import MAX_REVISION
 from hansei.services import accounts, history, reviewing
 from hansei.services.connection import Database
 from hansei.workflow import Actor, ReviewAction
@@ -23,7 +24,10 @@ CommentOption = Annotated[str | None, typer.Option("--comment", "-m", help="What
 BaseOption = Annotated[
     int | None,
     typer.Option(
-        "--base-revision", help="Refuse unless this is still the current revision (exit 3)."
+        "--base-revision",
+        min=1,
+        max=MAX_REVISION,
+        help="Refuse unless this is still the current revision (exit 3).",
     ),
 ]
 

@@ -23,10 +23,11 @@ from hansei.cli.output import (
     stdout_console,
 )
 from hansei.cli.settings import command_settings
-from hansei.errors import HanseiError, UsageError
+from hansei.errors import HanseiError, UnreadableDocumentError, UsageError
 from hansei.markdown import render_html, render_markdown
 from hansei.markdown.values import parse_date
 from hansei.model import Language, Severity, Status
+from hansei.model.limits import MAX_REVISION, OutOfBoundsError
 from hansei.services import exporting, history, importing, saving, searching
 from hansei.services.documents import (
     expand_paths,
@@ -149,14 +150,27 @@ def export_files(
     db: DbOption = None,
 ) -> None:
     """Write every postmortem to a file that imports back unchanged."""
+    unreadable: list[UnreadableDocumentError] = []
+
+    def report(error: UnreadableDocumentError) -> None:
+        unreadable.append(error)
+        error_console().print(f"hansei: {error}; not exported", markup=False)
+
     with open_store(db) as database:
         try:
             written = exporting.export_all(
-                database, directory, language=lang, file_format=file_format.value
+                database,
+                directory,
+                language=lang,
+                file_format=file_format.value,
+                on_unreadable=report,
             )
         except OSError as error:
             fail(f"hansei: cannot write to {directory}: {error.strerror or error}")
-    typer.echo(f"{len(written)} postmortems written to {directory}")
+    skipped = f", {len(unreadable)} could not be read" if unreadable else ""
+    typer.echo(f"{len(written)} postmortems written to {directory}{skipped}")
+    if unreadable:
+        raise typer.Exit(1)
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -165,7 +179,9 @@ def _day(value: str | None, option: str) -> date | None:
     # The same readings as dates in documents: 2025-03-01, 2025/3/1, 2025年3月1日.
     try:
         day = parse_date(value)
-    except ValueError:
+    except ValueError as error:
+        if isinstance(error.__cause__, OutOfBoundsError):
+            raise typer.BadParameter(f"{value!r}: {error.__cause__}", param_hint=option) from None
         day = None
     if day is None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option)
@@ -251,7 +267,9 @@ IdArgument = Annotated[str, typer.Argument(help="Postmortem id (or its first 4+ 
 
 def show(
     postmortem: IdArgument,
-    revision: Annotated[int | None, typer.Option(help="An older revision.")] = None,
+    revision: Annotated[
+        int | None, typer.Option(min=1, max=MAX_REVISION, help="An older revision.")
+    ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.md,
     db: DbOption = None,
 ) -> None:
@@ -321,8 +339,8 @@ def history_command(
 
 def diff_command(
     postmortem: IdArgument,
-    old: Annotated[int, typer.Argument(help="The earlier revision.")],
-    new: Annotated[int, typer.Argument(help="The later revision.")],
+    old: Annotated[int, typer.Argument(min=1, max=MAX_REVISION, help="The earlier revision.")],
+    new: Annotated[int, typer.Argument(min=1, max=MAX_REVISION, help="The later revision.")],
     db: DbOption = None,
 ) -> None:
     """Show what changed between two revisions, as a unified diff of their Markdown."""
@@ -334,7 +352,9 @@ def diff_command(
 
 def restore_command(
     postmortem: IdArgument,
-    revision: Annotated[int, typer.Argument(help="The revision to bring back.")],
+    revision: Annotated[
+        int, typer.Argument(min=1, max=MAX_REVISION, help="The revision to bring back.")
+    ],
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -353,7 +373,11 @@ def update_command(
     file: Annotated[Path, typer.Argument(help="The edited postmortem (Markdown or JSON).")],
     base_revision: Annotated[
         int | None,
-        typer.Option(help="The revision the edit started from (default: the one in the file)."),
+        typer.Option(
+            min=1,
+            max=MAX_REVISION,
+            help="The revision the edit started from (default: the one in the file).",
+        ),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,

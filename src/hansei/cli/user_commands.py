@@ -11,6 +11,7 @@ from rich.table import Table
 from hansei.cli.database import DbOption, open_store
 from hansei.cli.output import fail, stdout_console
 from hansei.model.access import Role
+from hansei.model.limits import MAX_REVISION
 from hansei.services import accounts
 
 user_app = typer.Typer(
@@ -100,7 +101,10 @@ def token(
         bool, typer.Option("--list", help="List the user's tokens instead of making one.")
     ] = False,
     revoke: Annotated[
-        int | None, typer.Option("--revoke", metavar="ID", help="Revoke the token with this id.")
+        int | None,
+        typer.Option(
+            "--revoke", metavar="ID", min=1, max=MAX_REVISION, help="Revoke the token with this id."
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:

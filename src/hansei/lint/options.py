@@ -16,20 +16,21 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hansei.config import DEFAULT_LIMITS, DocumentLimits, known_timezone
+from hansei.model.limits import MAX_SLO_TARGET, MAX_WINDOW_DAYS
 
 
 class ServiceSlo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    target: float = Field(gt=0, lt=1)
-    window_days: int | None = Field(default=None, gt=0)
+    target: float = Field(gt=0, le=MAX_SLO_TARGET)
+    window_days: int | None = Field(default=None, gt=0, le=MAX_WINDOW_DAYS)
 
 
 class SloSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    target: float | None = Field(default=None, gt=0, lt=1)
-    window_days: int | None = Field(default=None, gt=0)
+    target: float | None = Field(default=None, gt=0, le=MAX_SLO_TARGET)
+    window_days: int | None = Field(default=None, gt=0, le=MAX_WINDOW_DAYS)
     services: dict[str, ServiceSlo] = Field(default_factory=dict)
 
 

@@ -134,6 +134,20 @@ def unknown_statuses(context: LintContext) -> Iterator[Finding]:
     yield from _diagnostics(context, "unknown-status", Severity.error)
 
 
+@rule(
+    "invalid-value",
+    Severity.error,
+    summary="A value is out of the bounds a postmortem can mean, or holds control characters.",
+    explanation="Times and dates run from 1970-01-01 to 2200-01-01 (UTC), durations up to "
+    "230 years, SLO targets up to 99.9999%, action-item numbers up to 10,000 "
+    "(docs/format.md, Bounds). A value outside them is read as missing; a control "
+    "character (NUL, escape, bell …) is removed from the text around it.",
+    fix="Correct the value, or delete the stray character.",
+)
+def invalid_values(context: LintContext) -> Iterator[Finding]:
+    yield from _diagnostics(context, "invalid-value", Severity.error)
+
+
 def _diagnostics(context: LintContext, code: str, severity: Severity) -> Iterator[Finding]:
     for found in context.result.diagnostics:
         if found.code == code:

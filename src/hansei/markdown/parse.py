@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError
 from hansei.markdown.blocks import parse_blocks
+from hansei.markdown.characters import without_control_characters
 from hansei.markdown.draft import Diagnostic, Draft, nearest_line
 from hansei.markdown.limits import check_text
 from hansei.markdown.lines import normalise_line_endings
@@ -94,7 +95,11 @@ def parse_markdown(
         raise DocumentError("the document is empty", line=1, source=source)
     try:
         check_text(normalised, limits)
-        return _read(Draft(normalised, default_timezone=default_timezone or DEFAULT_TIMEZONE))
+        cleaned, removed = without_control_characters(normalised)
+        draft = Draft(cleaned, default_timezone=default_timezone or DEFAULT_TIMEZONE)
+        for line, message in removed:
+            draft.note("invalid-value", line, "", message)
+        return _read(draft)
     except DocumentError as error:
         raise error.with_source(source) if source else error from None
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from hansei.markdown.zones import instant_label, zone_from_suffix
 from hansei.model import Language
+from hansei.model.limits import MAX_MINUTES, check_date, check_instant
 
 _PLACEHOLDER = re.compile(
     r"""^(?:
@@ -109,14 +110,16 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime | None:
         raise ValueError(f"not a date and time: {text.strip()!r} (expected YYYY-MM-DD HH:MM:SS)")
     when_zone = zone_from_suffix(match.group("zone")) if match.group("zone") else zone
     try:
-        return datetime(
-            int(match.group("year")),
-            int(match.group("month")),
-            int(match.group("day")),
-            int(match.group("hour")),
-            int(match.group("minute")),
-            int(match.group("second") or 0),
-            tzinfo=when_zone,
+        return check_instant(
+            datetime(
+                int(match.group("year")),
+                int(match.group("month")),
+                int(match.group("day")),
+                int(match.group("hour")),
+                int(match.group("minute")),
+                int(match.group("second") or 0),
+                tzinfo=when_zone,
+            )
         )
     except ValueError as error:
         raise ValueError(f"not a valid date and time: {text.strip()!r} ({error})") from error
@@ -142,13 +145,13 @@ def parse_date(text: str, *, near: date | None = None) -> date | None:
     folded = fold_when(text)
     try:
         if match := _DATE_ONLY.match(folded):
-            return date(int(match["year"]), int(match["month"]), int(match["day"]))
+            return check_date(date(int(match["year"]), int(match["month"]), int(match["day"])))
         if (short := _MONTH_DAY.match(folded)) and near is not None:
             candidates = [
                 date(near.year + shift, int(short["month"]), int(short["day"]))
                 for shift in (0, 1, -1)
             ]
-            return min(candidates, key=lambda candidate: abs((candidate - near).days))
+            return check_date(min(candidates, key=lambda candidate: abs((candidate - near).days)))
     except ValueError as error:
         raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
     raise ValueError(f"not a date: {text.strip()!r} (expected YYYY-MM-DD)")
@@ -199,6 +202,11 @@ def parse_duration(text: str) -> float | None:
         if not trailing:
             raise ValueError(f"not a duration: {text.strip()!r} (expected e.g. 15分 or 1時間30分)")
         seconds = float(trailing.group(1)) * 60
+    if not seconds / 60 <= MAX_MINUTES:
+        raise ValueError(
+            f"not a duration hansei can hold: {text.strip()!r} "
+            f"(at most {MAX_MINUTES:,} minutes, 230 years)"
+        )
     if abs(seconds - round(seconds)) < 1e-6:
         seconds = round(seconds)
     return seconds / 60

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from hansei.model.enums import HORIZON_DAYS, ActionStatus, Horizon
+from hansei.model.limits import MAX_ACTION_NUMBER, Day
 from hansei.model.links import IssueReference
 from hansei.model.text import OptionalLine
 
@@ -14,11 +15,11 @@ from hansei.model.text import OptionalLine
 class ActionItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    number: int | None = Field(default=None, ge=0)
+    number: int | None = Field(default=None, ge=0, le=MAX_ACTION_NUMBER)
     horizon: Horizon
     task: OptionalLine = None
     owner: OptionalLine = None
-    due: date | None = None
+    due: Day | None = None
     status: ActionStatus | None = None
     issue_url: IssueReference = None
     """The tracker issue that follows this item up (written by `hansei actions export`)."""

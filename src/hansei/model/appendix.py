@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hansei.model.links import Link
-from hansei.model.text import Line, OptionalLine
+from hansei.model.text import Line, OptionalLine, multiline_characters
 
 
 class LogSample(BaseModel):
@@ -18,7 +18,7 @@ class LogSample(BaseModel):
     @field_validator("text")
     @classmethod
     def _trim_blank_lines(cls, value: str) -> str:
-        trimmed = value.strip("\n")
+        trimmed = multiline_characters(value).strip("\n")
         if not trimmed.strip():
             raise ValueError("a log sample needs text")
         return trimmed

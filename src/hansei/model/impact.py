@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from hansei.model.enums import Severity
+from hansei.model.limits import Minutes
 from hansei.model.text import Line, OptionalLine
 
 
@@ -14,8 +15,8 @@ class Impact(BaseModel):
     services: list[Line] = Field(default_factory=list)
     users_affected: OptionalLine = None
     severity: Severity | None = None
-    downtime_minutes: float | None = Field(
-        default=None, ge=0, description="Downtime as stated in the document (computed is separate)."
+    downtime_minutes: Minutes | None = Field(
+        default=None, description="Downtime as stated in the document (computed is separate)."
     )
     data_loss: bool | None = None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from hansei.model.actions import ActionItem
 from hansei.model.appendix import Appendix
 from hansei.model.enums import Language, Status
 from hansei.model.impact import BusinessImpact, Impact
+from hansei.model.limits import Day
 from hansei.model.links import Link
 from hansei.model.rca import Rca
 from hansei.model.reviews import Review
@@ -38,7 +38,7 @@ class Postmortem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: OptionalLine = None
-    date: dt.date | None = None
+    date: Day | None = None
     author: OptionalLine = None
     reviewers: list[Line] = Field(default_factory=list)
     status: Status = Status.draft

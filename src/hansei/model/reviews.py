@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict
 
 from hansei.model.enums import ReviewStatus
+from hansei.model.limits import Day
 from hansei.model.text import OptionalLine
 
 
 class Review(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date | None = None
+    date: Day | None = None
     reviewer: OptionalLine = None
     comment: OptionalLine = None
     status: ReviewStatus | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hansei.model.text import Line, OptionalLine
+from hansei.model.text import Line, OptionalLine, multiline_characters
 
 
 class ExtraSection(BaseModel):
@@ -24,4 +24,5 @@ class ExtraSection(BaseModel):
     @field_validator("body")
     @classmethod
     def _trim_blank_lines(cls, value: str) -> str:
+        value = multiline_characters(value)
         return "\n".join(line.rstrip() for line in value.strip("\n").split("\n")).strip("\n")

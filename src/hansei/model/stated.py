@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hansei.model.limits import Minutes, Percent
+
 
 class StatedMetrics(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    availability_pct: float | None = Field(default=None, ge=0, le=100)
-    budget_consumed_window_pct: float | None = Field(default=None, ge=0)
-    budget_remaining_window_pct: float | None = None
-    budget_window_pct: float | None = Field(default=None, ge=0)
-    ttd_minutes: float | None = Field(default=None, ge=0)
-    ttm_minutes: float | None = Field(default=None, ge=0)
-    ttr_minutes: float | None = Field(default=None, ge=0)
-    ttf_minutes: float | None = Field(default=None, ge=0)
+    availability_pct: Percent | None = Field(default=None, ge=0, le=100)
+    budget_consumed_window_pct: Percent | None = Field(default=None, ge=0)
+    budget_remaining_window_pct: Percent | None = None
+    budget_window_pct: Percent | None = Field(default=None, ge=0)
+    ttd_minutes: Minutes | None = None
+    ttm_minutes: Minutes | None = None
+    ttr_minutes: Minutes | None = None
+    ttf_minutes: Minutes | None = None
 
     def is_empty(self) -> bool:
         return all(value is None for value in self.model_dump().values())

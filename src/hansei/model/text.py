@@ -6,11 +6,15 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
+from hansei.model.limits import check_text_characters
+
 
 def _single_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
-    return value
+    return check_text_characters(value)
+
+
+def multiline_characters(value: str) -> str:
+    return check_text_characters(value, multiline=True)
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -33,7 +37,10 @@ def _trim_line_ends(value: str) -> str:
 
 
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_trim_line_ends)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(multiline_characters),
+    AfterValidator(_trim_line_ends),
 ]
 """Free text that may span lines (a summary, a log sample, a kept section)."""
 

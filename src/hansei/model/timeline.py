@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from hansei.model.limits import Instant
 from hansei.model.text import OptionalLine
 
 
 class TimelineEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    at: datetime | None = None
+    at: Instant | None = None
     event: OptionalLine = None
     actor: OptionalLine = None
     action: OptionalLine = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict
+
+from hansei.model.limits import Instant
 
 TIME_FIELDS = ("occurred", "detected", "response_started", "mitigated", "recovered", "resolved")
 
@@ -18,9 +18,9 @@ class Times(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    occurred: datetime | None = None
-    detected: datetime | None = None
-    response_started: datetime | None = None
-    mitigated: datetime | None = None
-    recovered: datetime | None = None
-    resolved: datetime | None = None
+    occurred: Instant | None = None
+    detected: Instant | None = None
+    response_started: Instant | None = None
+    mitigated: Instant | None = None
+    recovered: Instant | None = None
+    resolved: Instant | None = None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from hansei.errors import AuthenticationError, NotFoundError, RateLimitedError, UsageError
 from hansei.model.access import Role
+from hansei.model.limits import describe_character, forbidden_character
 from hansei.store import Database
 from hansei.store import accounts as store
 from hansei.store.tables import UserRow
@@ -141,6 +142,10 @@ def find_user(database: Database, name: str) -> User | None:
 
 def create_token(database: Database, name: str, *, label: str) -> tuple[TokenInfo, str]:
     """A new API token for the user: the token itself is returned here and never again."""
+    if (character := forbidden_character(label)) is not None:
+        raise UsageError(
+            f"label: a control character ({describe_character(character)}) is not allowed"
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with database.transaction() as session:
         row = store.add_token(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hansei.errors import UnreadableDocumentError
 from hansei.markdown import render_markdown
 from hansei.model import Language, Postmortem
 from hansei.services.documents import read_id, with_id_comment
@@ -27,13 +29,25 @@ def export_all(
     *,
     language: Language | None = None,
     file_format: str = "md",
+    on_unreadable: Callable[[UnreadableDocumentError], None] | None = None,
 ) -> list[ExportedFile]:
-    """One file per postmortem, named by date and id, carrying its id for re-import."""
+    """One file per postmortem, named by date and id, carrying its id for re-import.
+
+    A stored document that cannot be read is passed to `on_unreadable` and the export goes
+    on with the rest; without `on_unreadable`, the first one is raised once the rest are
+    written."""
     directory.mkdir(parents=True, exist_ok=True)
     written: list[ExportedFile] = []
+    unreadable: list[UnreadableDocumentError] = []
     with database.reading() as session:
         for postmortem_id in repo.all_ids(session):
-            stored = repo.get(session, postmortem_id)
+            try:
+                stored = repo.get(session, postmortem_id)
+            except UnreadableDocumentError as error:
+                unreadable.append(error)
+                if on_unreadable is not None:
+                    on_unreadable(error)
+                continue
             path = directory / _file_name(postmortem_id, stored.postmortem, language, file_format)
             _remove_older_exports(directory, postmortem_id, keep=path)
             text = _content(
@@ -41,6 +55,8 @@ def export_all(
             )
             _write_atomically(path, text)
             written.append(ExportedFile(postmortem_id, path))
+    if unreadable and on_unreadable is None:
+        raise unreadable[0]
     return written
 
 

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from hansei.errors import UnreadableDocumentError
 from hansei.integrations import github_text
 from hansei.integrations.github import GitHubError, NewIssue
 from hansei.markdown.vocabulary import ACTION_STATUS_WORDS, LABELS
@@ -199,7 +200,11 @@ def export_issues(
         if limit is not None and opened >= limit:
             report.not_reached = len(items) - position
             break
-        step = _claim(database, record, repository, user, base_url, list(labels))
+        try:
+            step = _claim(database, record, repository, user, base_url, list(labels))
+        except UnreadableDocumentError as error:
+            report.refused.append((record, str(error)))
+            continue
         if step is None:
             continue
         if isinstance(step, EarlierClaim):
@@ -429,10 +434,15 @@ class Planned:
     item: ActionItemRecord
     claim: EarlierClaim | None
     """What holds the item already, if anything."""
+    unreadable: str | None = None
+    """Why the postmortem holding the item cannot be read, when it cannot."""
 
     def action(self, now: dt.datetime) -> str:
         """What a run now would do: "open", "link again", "in progress" (another run
-        holds it) or "look for" (an earlier run may have opened it: look, then open)."""
+        holds it), "look for" (an earlier run may have opened it: look, then open), or
+        "cannot read" (its postmortem is unreadable: the run reports it and goes on)."""
+        if self.unreadable is not None:
+            return "cannot read"
         if self.claim is None:
             return "open"
         if self.claim.issue_url is not None:
@@ -445,13 +455,20 @@ def plan(database: Database, items: list[ActionItemRecord]) -> list[Planned]:
     planned = []
     with database.reading() as session:
         claims: dict[str, list[EarlierClaim]] = {}
-        documents: dict[str, Postmortem] = {}
+        documents: dict[str, Postmortem | UnreadableDocumentError] = {}
         for record in items:
             pid = record.postmortem_id
             if pid not in documents:
-                documents[pid] = postmortems.get(session, pid).postmortem
+                try:
+                    documents[pid] = postmortems.get(session, pid).postmortem
+                except UnreadableDocumentError as error:
+                    documents[pid] = error
                 claims[pid] = exports.claims_of(session, pid)
-            actions = documents[pid].action_items
+            document = documents[pid]
+            if isinstance(document, UnreadableDocumentError):
+                planned.append(Planned(record, None, unreadable=str(document)))
+                continue
+            actions = document.action_items
             index = _locate(actions, record)
             if index is None:
                 continue

@@ -7,6 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
+from hansei.errors import DocumentError, UnreadableDocumentError
 from hansei.metrics import computed_downtime, key_times
 from hansei.model import Postmortem
 from hansei.store.search_text import SearchText, bigram_tokens, search_text
@@ -31,7 +34,15 @@ class PreparedDocument:
 
 
 def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDocument:
+    """What a save writes; DocumentError if the document would not read back, so that the
+    store never holds what it cannot read (a model built with `model_copy` skips checks)."""
     document = postmortem.to_json_dict()
+    try:
+        postmortem_from_document(document)
+    except UnreadableDocumentError as error:
+        raise DocumentError(
+            f"the document cannot be stored: {error.problem}", field=error.field
+        ) from error
     text = search_text(postmortem)
     return PreparedDocument(
         postmortem=postmortem,
@@ -50,8 +61,23 @@ def content_hash(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def postmortem_from_document(document: dict[str, Any]) -> Postmortem:
-    return Postmortem.model_validate(document)
+def postmortem_from_document(
+    document: dict[str, Any], *, postmortem_id: str | None = None, revision: int | None = None
+) -> Postmortem:
+    try:
+        return Postmortem.model_validate(document)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        raise UnreadableDocumentError(
+            postmortem_id, revision, problem["msg"], _path(tuple(problem["loc"])) or None
+        ) from None
+
+
+def _path(location: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
 
 
 def summary_columns(postmortem: Postmortem) -> dict[str, Any]:

@@ -240,7 +240,9 @@ def get(session: Session, postmortem_id: str, *, for_update: bool = False) -> St
     return StoredPostmortem(
         id=row.id,
         revision=row.revision,
-        postmortem=postmortem_from_document(row.document),
+        postmortem=postmortem_from_document(
+            row.document, postmortem_id=row.id, revision=row.revision
+        ),
         content_hash=row.content_hash,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
@@ -336,7 +338,7 @@ def revision(session: Session, postmortem_id: str, number: int) -> Postmortem:
     )
     if document is None:
         raise NotFoundError(f"postmortem {postmortem_id} has no revision {number}")
-    return postmortem_from_document(document)
+    return postmortem_from_document(document, postmortem_id=postmortem_id, revision=number)
 
 
 def any_postmortem(session: Session) -> bool:

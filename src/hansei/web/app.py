@@ -24,6 +24,7 @@ from hansei.web.body_limit import BodyLimit
 from hansei.web.context import STATIC, TEMPLATES, AppContext
 from hansei.web.errors import install_error_handlers
 from hansei.web.figures import duration, local_time
+from hansei.web.parameters import refuse_control_characters
 
 API_PREFIX = "/api/v1"
 _STATIC_PREFIX = "/static/"
@@ -62,6 +63,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(pages.router)

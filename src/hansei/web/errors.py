@@ -22,6 +22,7 @@ from hansei.errors import (
     RateLimitedError,
     TooLargeError,
     TransitionError,
+    UnreadableDocumentError,
     UsageError,
 )
 from hansei.web.rendering import render_error
@@ -52,6 +53,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 """The error responses an API operation documents."""
 
 _STATUS: tuple[tuple[type[HanseiError], int], ...] = (
+    (UnreadableDocumentError, 500),
     (NotFoundError, 404),
     (ConflictError, 409),
     (TransitionError, 409),

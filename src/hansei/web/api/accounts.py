@@ -15,6 +15,7 @@ from hansei.web.api.schemas import TokenCreate, TokenCreated, TokenRead, UserCre
 from hansei.web.auth import client_address, require, signed_in
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
+from hansei.web.parameters import RevisionNumber
 
 router = APIRouter(tags=["accounts"])
 Anyone = Annotated[SignedIn, Depends(signed_in)]
@@ -65,7 +66,7 @@ async def create_token(
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)
-async def revoke_token(request: Request, token_id: int, user: Anyone) -> Response:
+async def revoke_token(request: Request, token_id: RevisionNumber, user: Anyone) -> Response:
     """Revoke one of your tokens (an admin revokes others' with /users/{name}/tokens)."""
     accounts.revoke_token(app_context(request).database, user.user.name, token_id)
     return Response(status_code=204)
@@ -85,6 +86,8 @@ async def add_user(request: Request, body: UserCreate, admin: Admin) -> UserRead
 
 
 @router.delete("/users/{name}/tokens/{token_id}", status_code=204, responses=ERRORS)
-async def revoke_users_token(request: Request, name: str, token_id: int, admin: Admin) -> Response:
+async def revoke_users_token(
+    request: Request, name: str, token_id: RevisionNumber, admin: Admin
+) -> Response:
     accounts.revoke_token(app_context(request).database, name, token_id)
     return Response(status_code=204)

@@ -7,7 +7,6 @@ fraction. The OpenAPI schema still lists every parameter (`documented`).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import Request
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hansei.model import Severity, Status
 from hansei.services.searching import SearchFilters, SortOrder, day_start
+from hansei.web.parameters import Day, Offset
 
 
 class FilterQuery(BaseModel):
@@ -24,10 +24,10 @@ class FilterQuery(BaseModel):
     severity: Severity | None = None
     status: Status | None = None
     owner: str | None = Field(default=None, description="author or action-item owner")
-    since: dt.date | None = Field(default=None, description="detected on or after this day")
-    until: dt.date | None = Field(default=None, description="detected before this day")
+    since: Day | None = Field(default=None, description="detected on or after this day")
+    until: Day | None = Field(default=None, description="detected before this day")
     limit: int = Field(default=20, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
     def filters(self, timezone: str) -> SearchFilters:
         """Days are the team's days (HANSEI_TIMEZONE)."""

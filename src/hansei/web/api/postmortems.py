@@ -19,6 +19,7 @@ from hansei.markdown.limits import check_postmortem
 from hansei.metrics import Metrics
 from hansei.model import Language, Postmortem, Status
 from hansei.model.access import Permission
+from hansei.model.limits import MAX_REVISION
 from hansei.services import checking, history, saving, searching
 from hansei.services.accounts import SignedIn
 from hansei.services.documents import load_text, require_postmortem, with_id_comment
@@ -40,6 +41,7 @@ from hansei.web.api.schemas import (
 from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
+from hansei.web.parameters import RevisionNumber
 
 router = APIRouter(prefix="/postmortems", tags=["postmortems"])
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
@@ -142,7 +144,10 @@ def _if_match(request: Request) -> int | None:
     found = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
     if found is None:
         raise UsageError(f'If-Match: expected a revision such as "3", got {header!r}')
-    return int(found.group(1))
+    revision = int(found.group(1))
+    if not 1 <= revision <= MAX_REVISION:
+        raise UsageError(f"If-Match: revisions run from 1 to {MAX_REVISION}, got {revision}")
+    return revision
 
 
 def _written(result: WriteResult, response: Response, warnings: list[str]) -> WriteRead:
@@ -189,8 +194,8 @@ async def update_postmortem(
     user: Writer,
     response: Response,
     base_revision: Annotated[
-        int | None,
-        Query(ge=1, description="For Markdown: the revision the change started from."),
+        RevisionNumber | None,
+        Query(description="For Markdown: the revision the change started from."),
     ] = None,
 ) -> WriteRead:
     """Save a new revision (PUT, or POST for tools that only post). The revision the
@@ -267,7 +272,7 @@ async def read_postmortem(
     request: Request,
     user: Reader,
     format: DocumentFormat = DocumentFormat.json,
-    revision: Annotated[int | None, Query(ge=1, description="an older revision")] = None,
+    revision: Annotated[RevisionNumber | None, Query(description="an older revision")] = None,
     lang: Annotated[Language | None, Query(description="render in this language")] = None,
 ) -> Any:
     """One postmortem as JSON (with its computed figures), Markdown or an HTML page."""
@@ -350,8 +355,8 @@ async def postmortem_diff(
     postmortem_id: str,
     request: Request,
     user: Reader,
-    old: Annotated[int, Query(ge=1)],
-    new: Annotated[int, Query(ge=1)],
+    old: Annotated[RevisionNumber, Query()],
+    new: Annotated[RevisionNumber, Query()],
 ) -> DiffRead:
     """A unified diff of two revisions' Markdown."""
     database = app_context(request).database

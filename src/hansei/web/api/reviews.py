@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from hansei.model.access import Permission
+from hansei.model.limits import MAX_REVISION
 from hansei.services import history, reviewing, searching
 from hansei.services.accounts import SignedIn
 from hansei.web.api.schemas import PostmortemSummaryRead, WriteRead
@@ -39,6 +40,7 @@ class ReviewStepCreate(BaseModel):
     base_revision: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_REVISION,
         description="The revision the step is about; needed to approve (an approval of a "
         "revision that has changed since does not count).",
     )

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 from hansei.metrics import Metrics
 from hansei.model import Postmortem
 from hansei.model.access import Role
+from hansei.model.limits import MAX_REVISION
+from hansei.web.parameters import FormLine
 
 
 class PostmortemCreate(BaseModel):
@@ -19,6 +21,7 @@ class PostmortemUpdate(BaseModel):
     base_revision: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_REVISION,
         description="The revision the change started from (or send If-Match); "
         "409 if another was saved since, 428 if no revision is given at all.",
     )
@@ -111,7 +114,7 @@ class DiffRead(BaseModel):
 
 
 class RestoreCreate(BaseModel):
-    revision: int = Field(ge=1)
+    revision: int = Field(ge=1, le=MAX_REVISION)
 
 
 class ActionItemRead(BaseModel):
@@ -145,7 +148,7 @@ class UserCreate(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    label: str = "token"
+    label: FormLine = "token"
     password: str = Field(description="your password again: a stolen session alone makes none")
 
 

@@ -14,6 +14,7 @@ from hansei.services.accounts import SignedIn
 from hansei.web.auth import client_address, signed_in
 from hansei.web.context import app_context
 from hansei.web.i18n import words
+from hansei.web.parameters import FormLine, RevisionNumber
 from hansei.web.rendering import render, ui_language
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,7 @@ async def create_token(
     request: Request,
     user: Anyone,
     password: Annotated[str, Form()],
-    label: Annotated[str, Form()] = "token",
+    label: Annotated[FormLine, Form()] = "token",
 ) -> Response:
     database = app_context(request).database
     t = words(ui_language(request, user))
@@ -78,6 +79,6 @@ async def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: int, user: Anyone) -> Response:
+async def revoke_token(request: Request, token_id: RevisionNumber, user: Anyone) -> Response:
     accounts.revoke_token(app_context(request).database, user.user.name, token_id)
     return RedirectResponse("/account", status_code=303)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -19,6 +19,7 @@ from hansei.markdown.html import HtmlSection, html_sections
 from hansei.markdown.lines import split_lines
 from hansei.model import Postmortem, Severity, Status
 from hansei.model.access import Permission, Role, allows
+from hansei.model.limits import MAX_REVISION
 from hansei.services import checking, history, searching
 from hansei.services.accounts import SignedIn
 from hansei.services.documents import with_id_comment
@@ -27,6 +28,7 @@ from hansei.services.searching import PostmortemSummary, SearchFilters, SearchHi
 from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.figures import figures
+from hansei.web.parameters import RevisionNumber
 from hansei.web.rendering import render, ui_language
 from hansei.workflow import ReviewAction, is_author
 
@@ -49,7 +51,7 @@ async def postmortem_list(
     severity: str | None = None,
     status: str | None = None,
     sort: str = SortOrder.newest.value,
-    page: int = 1,
+    page: Annotated[int, Query(le=MAX_REVISION // PAGE_SIZE)] = 1,
 ) -> Response:
     database = app_context(request).database
     filters = SearchFilters(
@@ -224,8 +226,8 @@ async def history_page(
     postmortem_id: str,
     request: Request,
     user: Reader,
-    old: int | None = None,
-    new: int | None = None,
+    old: RevisionNumber | None = None,
+    new: RevisionNumber | None = None,
 ) -> Response:
     database = app_context(request).database
     stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
@@ -256,7 +258,7 @@ async def restore(
     postmortem_id: str,
     request: Request,
     user: Writer,
-    revision: Annotated[int, Form()],
+    revision: Annotated[RevisionNumber, Form()],
 ) -> Response:
     database = app_context(request).database
     resolved = history.resolve(database, postmortem_id)

@@ -11,6 +11,7 @@ from hansei.model.access import Permission
 from hansei.services.accounts import SignedIn
 from hansei.web.api.reviews import ReviewStepCreate, take_step_as
 from hansei.web.auth import require
+from hansei.web.parameters import RevisionNumber
 from hansei.workflow import ReviewAction
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +24,7 @@ async def review_step(
     request: Request,
     user: Reader,
     action: Annotated[ReviewAction, Form()],
-    base_revision: Annotated[int, Form()],
+    base_revision: Annotated[RevisionNumber, Form()],
     comment: Annotated[str, Form()] = "",
     reviewers: Annotated[str, Form()] = "",
 ) -> Response:

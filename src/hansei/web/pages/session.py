@@ -15,6 +15,7 @@ from hansei.services.accounts import SESSION_LIFETIME, SignedIn
 from hansei.web.auth import SESSION_COOKIE, client_address, signed_in
 from hansei.web.context import app_context
 from hansei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, words
+from hansei.web.parameters import FormLine
 from hansei.web.rendering import render, ui_language
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +66,7 @@ async def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 async def login(
     request: Request,
-    name: Annotated[str, Form()],
+    name: Annotated[FormLine, Form()],
     password: Annotated[str, Form()],
     login_csrf: Annotated[str, Form()] = "",
     next_path: Annotated[str, Form(alias="next")] = "/",
