@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from hansei.markdown.values import fold_when, is_placeholder, parse_timestamp
 from hansei.markdown.zones import instant_label, is_ambiguous, zone_from_suffix
 from hansei.model import Postmortem
+from hansei.model.limits import check_instant
 
 _ROW_TIME = re.compile(
     r"^(?:(?:(?P<year>\d{4})\s*[-/年]\s*)?(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?\s+)?"
@@ -96,7 +97,8 @@ def resolve_row_time(
             day = date(year, int(match.group("month")), int(match.group("day")))
         except ValueError as error:
             raise ValueError(f"not a valid date: {text.strip()!r} ({error})") from error
-        local: datetime | None = datetime.combine(day, clock)
+        # Checked before any arithmetic: the rows after this one are counted from it.
+        local: datetime | None = check_instant(datetime.combine(day, clock))
     elif previous is not None and previous_local is not None:
         return _next_after(previous, datetime.combine(previous_local.date(), clock), row_zone)
     else:

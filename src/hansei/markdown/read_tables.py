@@ -45,6 +45,7 @@ from hansei.model import (
     Horizon,
     classify_event,
 )
+from hansei.model.limits import OutOfBoundsError
 
 # Each run of spaces belongs to one part (`*+`): a long run shared out between the
 # neighbouring `\s*` every possible way takes minutes.
@@ -141,6 +142,9 @@ def interpret_timeline(draft: Draft) -> None:
         at: datetime | None = None
         try:
             at = resolve_row_time(cells.get("at", ""), previous, anchor, zone)
+        except OutOfBoundsError as error:
+            index = len(draft.data.get("timeline", []))
+            draft.note("invalid-value", line, f"timeline[{index}].at", str(error))
         except ValueError as error:
             draft.note("bad-timestamp", line, "timeline.at", str(error))
         if at is not None and previous is None and not isinstance(anchor, datetime):
