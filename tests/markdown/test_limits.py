@@ -7,6 +7,7 @@ import pytest
 from hansei.config import DocumentLimits
 from hansei.errors import TooLargeError
 from hansei.markdown import parse_markdown
+from hansei.markdown.blocks import MAX_NESTING
 from hansei.markdown.limits import check_text, megabytes
 from tests.conftest import EXAMPLES
 
@@ -82,3 +83,35 @@ def test_sizes_are_shown_in_megabytes_precise_enough_to_differ() -> None:
     assert megabytes(1_500_000) == "1.5 MB"
     assert megabytes(1_000_400, beside=1_000_000) == "1,000,400 bytes"
     assert megabytes(999) == "999 bytes"
+
+
+def _nested_list(depth: int) -> str:
+    nested = "".join("  " * level + f"- level {level}\n" for level in range(depth))
+    return (
+        f"# Nested\n\n## 良かったこと（Good）\n\n{nested}\n## 改善が必要なこと（Bad）\n\n- after\n"
+    )
+
+
+def test_lists_nested_up_to_the_limit_are_read_to_the_end() -> None:
+    # markdown-it's own limit (ten list levels) used to end the document there, silently.
+    for depth in (10, 40, MAX_NESTING - 1):
+        result = parse_markdown(_nested_list(depth))
+        assert result.postmortem.went_wrong == ["after"], depth
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _nested_list(MAX_NESTING),
+        _nested_list(MAX_NESTING * 5),
+        "# Quoted\n\n"
+        + ">" * (2 * MAX_NESTING)
+        + " deep\n\n## 改善が必要なこと（Bad）\n\n- after\n",
+    ],
+    ids=["list at the limit", "list far past it", "block quotes"],
+)
+def test_nesting_past_the_limit_is_refused_naming_the_line(text: str) -> None:
+    with pytest.raises(TooLargeError, match=f"nested {MAX_NESTING} levels deep or more") as refused:
+        parse_markdown(text)
+    assert refused.value.line is not None
+    assert 3 <= refused.value.line <= text.count("\n")

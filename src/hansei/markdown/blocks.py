@@ -13,6 +13,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from hansei.errors import TooLargeError
+
 
 @dataclass
 class Paragraph:
@@ -101,15 +103,29 @@ class Other:
 Block = Paragraph | ListBlock | Table | Fence | Heading | Rule | Other
 
 
+MAX_NESTING = 100
+"""Lists and block quotes nest at most this deep. markdown-it stops reading the rest of
+a document that nests past its own limit, without a word: that limit is set past this
+one, and a document reaching it is refused naming the line."""
+_TOKEN_NESTING = 2 * MAX_NESTING + 2  # a list level is two tokens deep: list, item
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark").enable("table")
     parser.disable("inline")
+    parser.options["maxNesting"] = _TOKEN_NESTING
     return parser
 
 
 def parse_blocks(text: str) -> list[Block]:
     tokens = markdown_parser().parse(text)
+    for token in tokens:
+        if token.level >= _TOKEN_NESTING - 1:
+            raise TooLargeError(
+                f"lists or block quotes nested {MAX_NESTING} levels deep or more (by this line)",
+                line=token.map[0] + 1 if token.map else None,
+            )
     blocks, _ = _blocks(tokens, 0, None)
     return blocks
 
