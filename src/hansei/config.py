@@ -29,12 +29,22 @@ from hansei.errors import SettingsError
 ENV_PREFIX = "HANSEI_"
 
 
-def known_timezone(value: str) -> str:
-    """An IANA timezone name this machine knows (tzdata ships with hansei)."""
+def find_zone(name: str) -> ZoneInfo | None:
+    """The zone an IANA name names (tzdata ships with hansei); None for any other text.
+
+    ZoneInfo reads a file named by the text: a folder of the database (`Asia`) or a
+    name too long for a file raises OSError, not ZoneInfoNotFoundError.
+    """
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown timezone {value!r}") from error
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def known_timezone(value: str) -> str:
+    """An IANA timezone name this machine knows."""
+    if find_zone(value) is None:
+        raise ValueError(f"unknown timezone {value!r}")
     return value
 
 

@@ -81,3 +81,16 @@ def test_control_characters_are_removed_and_each_line_reported() -> None:
 
 def test_a_document_without_control_characters_gets_no_such_diagnostic() -> None:
     assert not [d for d in parse_markdown(WALK.replace("@ksato", "@k\tsato")).diagnostics]
+
+
+@pytest.mark.parametrize("zone", ["Asia", "America", "x" * 300, "a/" * 200], ids=lambda z: z[:12])
+def test_a_time_in_a_zone_that_is_no_zone_is_a_diagnostic(zone: str) -> None:
+    old = "**検知**: 2025-01-16 12:05:00 JST"
+    assert old in WALK
+    text = WALK.replace(old, f"**検知**: 2025-01-16 12:05:00 {zone}", 1)
+    result = parse_markdown(text)
+    line = _line_of(text, zone)
+    assert any(found.line == line for found in result.diagnostics), result.diagnostics
+    assert any(finding.line == line for finding in lint_text(text))
+    timeline_zone = WALK.replace("## タイムライン", f"## タイムライン（{zone}）", 1)
+    assert parse_markdown(timeline_zone).postmortem.title

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from hansei.config import find_zone
 
 
 def _hours(hours: float) -> timedelta:
@@ -61,11 +63,7 @@ def timezone_name(text: str) -> str | None:
         return known[1]
     if cleaned.upper() in GENERIC_ZONES:
         return GENERIC_ZONES[cleaned.upper()]
-    try:
-        ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return cleaned
+    return cleaned if find_zone(cleaned) is not None else None
 
 
 def zone_from_suffix(suffix: str) -> tzinfo:
@@ -83,10 +81,10 @@ def zone_from_suffix(suffix: str) -> tzinfo:
         return timezone(
             sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
         )
-    try:
-        return ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown timezone {cleaned!r}") from error
+    zone = find_zone(cleaned)
+    if zone is None:
+        raise ValueError(f"unknown timezone {cleaned!r}")
+    return zone
 
 
 def zone_label(timezone_name: str) -> str:
