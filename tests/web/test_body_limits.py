@@ -144,3 +144,65 @@ def test_a_form_may_be_three_times_the_limit_then_it_is_refused(site: Site) -> N
     assert refused.status_code == 413
     assert "HANSEI_MAX_DOCUMENT_BYTES" in refused.text
     assert stored(site) == before + 1
+
+
+def test_a_content_type_sent_twice_is_held_to_the_stricter_limit(site: Site) -> None:
+    # The form limit (three times the document's) must not apply to a body the app may
+    # read as JSON: Starlette reads the first of two headers.
+    document = {"title": "二重", "summary": "あ" * (LIMIT // 2)}
+    body = json.dumps({"postmortem": document}, ensure_ascii=False).encode("utf-8")
+    assert LIMIT < len(body) < 3 * LIMIT
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ]
+    before = stored(site)
+    with site.api(Role.author) as api:
+        refused = api.post("/api/v1/postmortems", content=body, headers=headers)
+    assert refused.status_code == 413, refused.text
+    # Refused as a body, unread: not read whole and then found too large as a document.
+    assert "the request body is too large" in refused.json()["message"]
+    assert stored(site) == before
+
+
+@pytest.fixture(scope="module")
+def roomy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Limits past the form parser's own (1 MB a field, 1,000 fields)."""
+    folder: Path = tmp_path_factory.mktemp("roomy")
+    settings = Settings(max_document_bytes=2_000_000, max_document_lines=20_000)
+    with fresh_database("sqlite", folder) as database:
+        tokens = add_role_users(database)
+        with running_server(database, settings) as url:
+            site = Site(url=url, database=database, tokens=tokens)
+            yield site
+            site.close()
+
+
+def test_one_field_may_be_as_large_as_the_document(roomy_site: Site) -> None:
+    browser = roomy_site.browser(Role.author)
+    summary = "\n".join(["a" * 99] * 11_000)  # 1.1 MB, lines within the line limit
+    saved = browser.post_form("/postmortems/new", {"title": "長い概要", "summary": summary})
+    assert saved.status_code == 303, saved.text[:500]
+    postmortem_id = saved.headers["location"].rsplit("/", 1)[-1]
+    with roomy_site.api(Role.viewer) as api:
+        kept = api.get(f"/api/v1/postmortems/{postmortem_id}").json()
+    assert kept["postmortem"]["summary"] == summary
+
+
+def test_an_editor_form_may_hold_more_than_a_thousand_fields(roomy_site: Site) -> None:
+    browser = roomy_site.browser(Role.author)
+    rows: list[tuple[str, str]] = [("title", "長いタイムライン")]
+    for minute in range(400):
+        at = f"2025-01-16T{10 + minute // 60:02}:{minute % 60:02}"
+        rows += [
+            ("timeline.at", at),
+            ("timeline.event", f"出来事 {minute}"),
+            ("timeline.actor", "@mori"),
+            ("timeline.action", "確認"),
+        ]
+    saved = browser.post_form("/postmortems/new", rows)
+    assert saved.status_code == 303, saved.text[:500]
+    postmortem_id = saved.headers["location"].rsplit("/", 1)[-1]
+    with roomy_site.api(Role.viewer) as api:
+        kept = api.get(f"/api/v1/postmortems/{postmortem_id}").json()
+    assert len(kept["postmortem"]["timeline"]) == 400

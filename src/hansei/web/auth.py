@@ -17,6 +17,7 @@ from hansei.errors import AuthenticationError, PermissionDeniedError
 from hansei.model.access import Permission, allows
 from hansei.services import accounts
 from hansei.services.accounts import SignedIn
+from hansei.web.body_limit import read_form
 from hansei.web.context import app_context
 
 SESSION_COOKIE = "hansei_session"
@@ -59,7 +60,7 @@ async def _check_csrf(request: Request, user: SignedIn) -> None:
         # has parsed the form already (for Form() parameters), which keeps it.
         with contextlib.suppress(RuntimeError):
             await request.body()
-        value = (await request.form()).get(CSRF_FIELD)
+        value = (await read_form(request)).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if given is None or not secrets.compare_digest(given, expected):
         raise CsrfError("the form is out of date or came from another site: reload and try again")

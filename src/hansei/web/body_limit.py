@@ -9,14 +9,32 @@ Both surface where the app reads the body, as a 413 in the app's own error forma
 
 from __future__ import annotations
 
+from fastapi import Request
+from starlette.datastructures import FormData, Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hansei.markdown.limits import megabytes
+from hansei.web.context import app_context
 
 _FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 # What a form's fields other than the document may add (names, CSRF token, rows).
 _FORM_SLACK = 64 * 1024
+# Enough for an editor form of the longest timeline and action-item list a document
+# within the limits holds; the body limit bounds the work anyway.
+MAX_FORM_FIELDS = 100_000
+
+
+def form_limit(document_bytes: int) -> int:
+    return 3 * document_bytes + _FORM_SLACK
+
+
+async def read_form(request: Request) -> FormData:
+    """The form of a request, taking one field as large as the whole body may be: the
+    form parser's own limits (1 MB a field, 1,000 fields) answered a bare 400 where the
+    page refuses a document over a limit with the typed text kept."""
+    limit = form_limit(app_context(request).settings.document_limits().max_bytes)
+    return await request.form(max_part_size=limit, max_fields=MAX_FORM_FIELDS)
 
 
 class BodyTooLarge(HTTPException):
@@ -35,16 +53,22 @@ class BodyLimit:
 
     def limit_for(self, content_type: bytes) -> int:
         if content_type.lower().startswith(_FORM_TYPES):
-            return 3 * self.document_bytes + _FORM_SLACK
+            return form_limit(self.document_bytes)
         return self.document_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        limit = self.limit_for(headers.get(b"content-type", b""))
-        declared = _declared_length(headers.get(b"content-length"))
+        headers = Headers(scope=scope)
+        # A header sent twice is held to the strictest reading of it: the app may read
+        # either one.
+        types = headers.getlist("content-type") or [""]
+        limit = min(self.limit_for(value.encode("latin-1")) for value in types)
+        lengths = [
+            _declared_length(value.encode("latin-1")) for value in headers.getlist("content-length")
+        ]
+        declared = max((length for length in lengths if length is not None), default=None)
         received = 0
 
         async def bounded_receive() -> Message:

@@ -30,6 +30,7 @@ from hansei.model.reviews import Review
 from hansei.services import checking, history, saving
 from hansei.services.accounts import SignedIn
 from hansei.web.auth import require
+from hansei.web.body_limit import read_form
 from hansei.web.context import app_context
 from hansei.web.figures import figures
 from hansei.web.forms import (
@@ -131,7 +132,7 @@ async def new_form(request: Request, user: Writer) -> Response:
 
 @router.post("/postmortems/new")
 async def create(request: Request, user: Writer) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     try:
         postmortem = await _postmortem_from(request, form)
     except FormError as error:
@@ -168,7 +169,7 @@ async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Respo
 async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     database = app_context(request).database
     stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
-    form = await request.form()
+    form = await read_form(request)
     raw_base = form.get("base_revision")
     base = int(raw_base) if isinstance(raw_base, str) and raw_base.isdigit() else None
     action = f"/postmortems/{stored.id}/edit"
@@ -210,7 +211,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
 @router.post("/postmortems/preview")
 async def preview(request: Request, user: Writer) -> Response:
     """The figures and findings of the form as it is now, for the editor's live panel."""
-    form = await request.form()
+    form = await read_form(request)
     raw_id = form.get("postmortem_id")
     base = None
     if isinstance(raw_id, str) and raw_id:
