@@ -60,7 +60,7 @@ class DocumentLimits(BaseModel):
     max_bytes: int = Field(default=1_000_000, gt=0)
     max_lines: int = Field(default=10_000, gt=0)
     max_line_chars: int = Field(default=20_000, gt=0)
-    max_table_cells: int = Field(default=20_000, gt=0)
+    max_table_cells: int = Field(default=10_000, gt=0)
 
 
 DEFAULT_LIMITS = DocumentLimits()
