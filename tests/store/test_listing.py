@@ -56,6 +56,7 @@ def _titles(
     [
         (SortOrder.newest, ["Search slow", "Billing delay", "Auth outage", "Untimed"]),
         (SortOrder.oldest, ["Auth outage", "Billing delay", "Search slow", "Untimed"]),
+        (SortOrder.longest_waiting, ["Auth outage", "Billing delay", "Search slow", "Untimed"]),
         (SortOrder.by_title, ["Auth outage", "Billing delay", "Search slow", "Untimed"]),
         (SortOrder.severity, ["Auth outage", "Search slow", "Billing delay", "Untimed"]),
         (SortOrder.downtime, ["Auth outage", "Search slow", "Billing delay", "Untimed"]),

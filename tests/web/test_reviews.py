@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hansei.model import Postmortem, ReviewStatus, Status
@@ -157,10 +159,22 @@ def test_reviewers_see_what_waits_for_them_and_step_from_the_page(site: Site) ->
     reviewer = site.browser(Role.reviewer)
     listed = reviewer.get("/").text
     waiting = listed.split('<section class="waiting"', 1)[1].split("</section>", 1)[0]
-    assert f"/postmortems/{postmortem_id}" in waiting
     with site.api(Role.reviewer) as api:
-        mine = api.get("/api/v1/reviews/waiting").json()
+        answer = api.get("/api/v1/reviews/waiting", params={"limit": 1000})
+    mine = answer.json()
     assert postmortem_id in [item["id"] for item in mine]
+    total = int(answer.headers["X-Total-Count"])
+    assert total == len(mine)
+    assert f"({total})" in waiting
+    # The section holds the longest waiting; the list filtered by reviewer holds them all,
+    # this one first when the most recently changed come first.
+    shown = re.findall(r'href="/postmortems/(\w+)"', waiting)
+    assert shown == [item["id"] for item in mine][: len(shown)]
+    everything = reviewer.get(
+        "/", params={"status": "review", "reviewer": "@Reviewer-User", "sort": "updated"}
+    ).text
+    table = everything.split('<table class="list">', 1)[1]
+    assert re.findall(r'href="/postmortems/(\w+)"', table)[0] == postmortem_id
     assert 'value="approve"' in reviewer.get(f"/postmortems/{postmortem_id}").text
     approved = reviewer.post_form(
         f"/postmortems/{postmortem_id}/review",

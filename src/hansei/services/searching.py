@@ -107,9 +107,11 @@ def last_status_changes(
         )
 
 
-def waiting_for_review(database: Database, reviewer: str) -> list[PostmortemSummary]:
+def waiting_for_review(
+    database: Database, reviewer: str, *, limit: int = 20, offset: int = 0
+) -> tuple[list[PostmortemSummary], int]:
     with database.querying() as connection:
-        return listing.waiting_for_review(connection, reviewer)
+        return listing.waiting_for_review(connection, reviewer, limit=limit, offset=offset)
 
 
 def known_services(database: Database) -> list[str]:

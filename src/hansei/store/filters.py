@@ -15,9 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from hansei.model.reviews import person
 from hansei.store.database import Reader
 from hansei.store.queries import owner_spellings
-from hansei.store.tables import ActionItemRow, PostmortemRow, ServiceRow
+from hansei.store.tables import ActionItemRow, PostmortemRow, ReviewerRow, ServiceRow
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class SearchFilters:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     owner: str | None = None
+    reviewer: str | None = None
+    """`tanaka` or `@tanaka`: postmortems that name this person among their reviewers."""
 
 
 def filter_keys(filters: SearchFilters) -> tuple[str, ...]:
@@ -43,6 +46,8 @@ def filter_parameters(filters: SearchFilters) -> dict[str, Any]:
     if filters.owner:
         parameters.pop("filter_owner")
         parameters["filter_owners"] = owner_spellings(filters.owner)
+    if filters.reviewer:
+        parameters["filter_reviewer"] = person(filters.reviewer)
     return parameters
 
 
@@ -70,6 +75,10 @@ def filter_conditions(keys: tuple[str, ...]) -> tuple[sa.ColumnElement[bool], ..
                 ActionItemRow.postmortem_id == PostmortemRow.id,
                 _in_owners(ActionItemRow.owner),
             ),
+        ),
+        "reviewer": sa.exists().where(
+            ReviewerRow.postmortem_id == PostmortemRow.id,
+            ReviewerRow.reviewer_key == sa.bindparam("filter_reviewer"),
         ),
     }
     return tuple(conditions[key] for key in keys)

@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hansei.model.reviews import person as person_key
 from hansei.store.database import Reader
 from hansei.store.filters import (
     SearchFilters,
@@ -28,6 +27,8 @@ class SortOrder(StrEnum):
     severity = "severity"
     downtime = "downtime"
     updated = "updated"
+    longest_waiting = "waiting"
+    """Least recently changed first: what has waited longest for someone."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ _ORDER: dict[SortOrder, tuple[Any, ...]] = {
     SortOrder.severity: (_SEVERITY_RANK, PostmortemRow.detected_at.desc().nulls_last()),
     SortOrder.downtime: (PostmortemRow.downtime_minutes.desc().nulls_last(),),
     SortOrder.updated: (PostmortemRow.updated_at.desc(),),
+    SortOrder.longest_waiting: (PostmortemRow.updated_at.asc(),),
 }
 
 
@@ -126,17 +128,14 @@ def list_postmortems(
     return [_summary(row) for row in rows], total
 
 
-def waiting_for_review(session: Reader, reviewer: str) -> list[PostmortemSummary]:
+def waiting_for_review(
+    session: Reader, reviewer: str, *, limit: int = 20, offset: int = 0
+) -> tuple[list[PostmortemSummary], int]:
     """Postmortems in review that name `reviewer` (`tanaka` or `@tanaka`) among their
-    reviewers, the longest waiting first."""
-    wanted = person_key(reviewer)
-    rows = session.execute(
-        sa.select(*_SUMMARY_COLUMNS, PostmortemRow.document)
-        .where(PostmortemRow.status == "review")
-        .order_by(PostmortemRow.updated_at, PostmortemRow.id)
-    ).all()
-    return [
-        _summary(row)
-        for row in rows
-        if wanted in {person_key(name) for name in row[10].get("reviewers", [])}
-    ]
+    reviewers, the longest waiting first, a page at a time; and how many there are."""
+    filters = SearchFilters(status="review", reviewer=reviewer)
+    page, count = _statements(filter_keys(filters), SortOrder.longest_waiting)
+    parameters = filter_parameters(filters)
+    rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
+    total = rows[0][10] if rows else session.execute(count, parameters).scalar_one()
+    return [_summary(row) for row in rows], total

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from hansei.errors import DocumentError, UnreadableDocumentError
 from hansei.metrics import computed_downtime, key_times
 from hansei.model import Postmortem
+from hansei.model.reviews import person
 from hansei.store.search_text import SearchText, bigram_tokens, search_text
 
 
@@ -135,5 +136,10 @@ def child_rows(postmortem: Postmortem) -> dict[str, list[dict[str, Any]]]:
                 "status": review.status.value if review.status else None,
             }
             for position, review in enumerate(postmortem.reviews)
+        ],
+        "postmortem_reviewers": [
+            {"reviewer_key": key}
+            for key in dict.fromkeys(person(name) for name in postmortem.reviewers)
+            if key
         ],
     }

@@ -148,6 +148,18 @@ class ReviewRow(Base):
     status: Mapped[str | None] = mapped_column(sa.String(32))
 
 
+class ReviewerRow(Base):
+    """Who a postmortem asks to review it, as `person` keys: "waiting for my review"
+    is an index lookup, not a read of every document in review."""
+
+    __tablename__ = "postmortem_reviewers"
+
+    postmortem_id: Mapped[str] = mapped_column(
+        sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE"), primary_key=True
+    )
+    reviewer_key: Mapped[str] = mapped_column(sa.Text, primary_key=True, index=True)
+
+
 class SearchDocumentRow(Base):
     """The searchable text of a postmortem: folded for matching, as written for snippets.
 
@@ -294,7 +306,7 @@ class LoginFailureRow(Base):
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
-CHILD_TABLES = (ServiceRow, TimelineEventRow, ActionItemRow, ReviewRow)
+CHILD_TABLES = (ServiceRow, TimelineEventRow, ActionItemRow, ReviewRow, ReviewerRow)
 
 
 def table_of(row_class: type[Base]) -> sa.Table:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from hansei.model.access import Permission
@@ -18,6 +18,9 @@ from hansei.web.errors import ERRORS
 from hansei.workflow import ReviewAction
 
 router = APIRouter(tags=["reviews"])
+WAITING_LIMIT_DEFAULT = 100
+WAITING_LIMIT_MAX = 1000
+WAITING_OFFSET_MAX = 1_000_000
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
 
 # What a role must allow before the workflow looks at the step (who is the author, …).
@@ -87,7 +90,17 @@ async def review_step(
 
 
 @router.get("/reviews/waiting", response_model=list[PostmortemSummaryRead], responses=ERRORS)
-async def waiting(request: Request, user: Reader) -> list[PostmortemSummaryRead]:
-    """Postmortems in review that name you as a reviewer, the longest waiting first."""
-    summaries = searching.waiting_for_review(app_context(request).database, user.user.name)
+async def waiting(
+    request: Request,
+    response: Response,
+    user: Reader,
+    limit: Annotated[int, Query(ge=1, le=WAITING_LIMIT_MAX)] = WAITING_LIMIT_DEFAULT,
+    offset: Annotated[int, Query(ge=0, le=WAITING_OFFSET_MAX)] = 0,
+) -> list[PostmortemSummaryRead]:
+    """Postmortems in review that name you as a reviewer, the longest waiting first,
+    a page at a time; the `X-Total-Count` header says how many there are in all."""
+    summaries, total = searching.waiting_for_review(
+        app_context(request).database, user.user.name, limit=limit, offset=offset
+    )
+    response.headers["X-Total-Count"] = str(total)
     return [PostmortemSummaryRead.model_validate(s, from_attributes=True) for s in summaries]

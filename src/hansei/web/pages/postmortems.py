@@ -36,6 +36,8 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
 Writer = Annotated[SignedIn, Depends(require(Permission.write))]
 PAGE_SIZE = 25
+# The longest waiting of a reviewer's postmortems; the rest are a link away.
+WAITING_ON_PAGE = 10
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -50,6 +52,7 @@ async def postmortem_list(
     service: str | None = None,
     severity: str | None = None,
     status: str | None = None,
+    reviewer: str | None = None,
     sort: str = SortOrder.newest.value,
     page: Annotated[int, Query(le=MAX_REVISION // PAGE_SIZE)] = 1,
 ) -> Response:
@@ -58,6 +61,7 @@ async def postmortem_list(
         service=_blank_to_none(service),
         severity=_blank_to_none(severity),
         status=_blank_to_none(status),
+        reviewer=_blank_to_none(reviewer),
     )
     order = SortOrder(sort) if sort in SortOrder.__members__.values() else SortOrder.newest
     page = max(page, 1)
@@ -77,11 +81,16 @@ async def postmortem_list(
             database, filters, sort=order, limit=PAGE_SIZE, offset=offset
         )
         more = offset + PAGE_SIZE < total
+    waiting, waiting_total = searching.waiting_for_review(
+        database, user.user.name, limit=WAITING_ON_PAGE
+    )
+    waiting_query = {"status": "review", "reviewer": user.user.name, "sort": "waiting"}
     query = {
         "q": q,
         "service": filters.service or "",
         "severity": filters.severity or "",
         "status": filters.status or "",
+        "reviewer": filters.reviewer or "",
         "sort": order.value,
     }
     return render(
@@ -101,7 +110,9 @@ async def postmortem_list(
         statuses=[s.value for s in Status],
         sorts=[s.value for s in SortOrder],
         can_write=allows(user.user.role, Permission.write),
-        waiting=searching.waiting_for_review(database, user.user.name),
+        waiting=waiting,
+        waiting_total=waiting_total,
+        waiting_url=f"/?{urlencode(waiting_query)}",
     )
 
 
