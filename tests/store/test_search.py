@@ -15,7 +15,9 @@ from hansei.services.searching import day_start, search_postmortems
 from hansei.store import Database
 from hansei.store import search as search_module
 from hansei.store.filters import SearchFilters
-from hansei.store.tables import PostmortemRow
+from hansei.store.migrate import downgrade, upgrade
+from hansei.store.search_text import bigram_query, bigram_vector, fold
+from hansei.store.tables import PostmortemRow, SearchDocumentRow
 from tests.factories import jst, postmortem
 
 # Each document: the fields that carry text, and nothing else that could match.
@@ -147,15 +149,20 @@ def test_the_oracle_itself_sees_two_character_japanese() -> None:
     assert _expected("ｗａｌｋ") == {"walk"}
 
 
-@pytest.mark.parametrize("ranked_at_most", [search_module.RANKED_AT_MOST, 0])
+@pytest.mark.parametrize(
+    ("ranked_at_most", "title_first_at_most"),
+    [(search_module.RANKED_AT_MOST, search_module.TITLE_FIRST_AT_MOST), (0, 0)],
+)
 def test_a_query_finds_exactly_the_documents_that_contain_every_term(
     database: Database,
     stored: dict[str, str],
     ranked_at_most: int,
+    title_first_at_most: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Both ways SQLite orders matches (ranked, or newest first when many match).
+    # Both ways each store orders matches (ranked, or newest first when many match).
     monkeypatch.setattr(search_module, "RANKED_AT_MOST", ranked_at_most)
+    monkeypatch.setattr(search_module, "TITLE_FIRST_AT_MOST", title_first_at_most)
     found = {query: _found(database, stored, query) for query in QUERIES}
     assert found == {query: _expected(query) for query in QUERIES}
     assert found["障害"] == {"payment", "login"}
@@ -270,6 +277,7 @@ def test_when_many_match_the_newest_stored_come_first(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_module, "RANKED_AT_MOST", 2)
+    monkeypatch.setattr(search_module, "TITLE_FIRST_AT_MOST", 2)
     ids = [
         saving.create_postmortem(database, postmortem(title=f"監視 {n}"), user="t").postmortem_id
         for n in range(4)
@@ -277,5 +285,59 @@ def test_when_many_match_the_newest_stored_come_first(
     found = [hit.id for hit in search_postmortems(database, "監視", limit=3)]
     if database.dialect == "sqlite":
         assert found == ids[::-1][:3]
-    else:  # PostgreSQL: title matches first, then the most recently detected, then id
+    else:  # PostgreSQL: the most recently detected (none is), then by id
         assert found == sorted(ids)[:3]
+
+
+def test_the_bigram_vector_holds_each_character_and_pair_once() -> None:
+    vector = bigram_vector("障害 it's", "障害")
+    assert vector is not None
+    lexemes = set(vector.split(" "))
+    assert lexemes == {"'障'", "'害'", "'障害'", "'i'", "'t'", "'s'", "''''", "'it'", "'t'''",
+                       "'''s'"}  # fmt: skip
+    assert bigram_query("障") == "'障'"
+    assert bigram_query("障害障") == "'障害' & '害障'"
+    assert bigram_query("a\\b") == "'a\\\\' & '\\\\b'"
+
+
+def test_a_document_too_large_for_the_bigram_vector_is_still_found(database: Database) -> None:
+    generator = random.Random(4)
+    # Pairs of random ideographs: more distinct pairs than a tsvector may hold.
+    lines = [
+        "".join(chr(generator.randrange(0x4E00, 0x9FA5)) for _ in range(5000)) for _ in range(24)
+    ]
+    text = "\n".join(lines)
+    assert bigram_vector("", fold(text)) is None
+    big = saving.create_postmortem(
+        database, postmortem(title="巨大", summary=text), user="t"
+    ).postmortem_id
+    small = saving.create_postmortem(
+        database, postmortem(title="小さい", summary=lines[3][100:140]), user="t"
+    ).postmortem_id
+    for query in (lines[3][120], lines[3][120:122], lines[3][120:125]):
+        assert {hit.id for hit in search_postmortems(database, query)} == {big, small}, query
+    assert [hit.id for hit in search_postmortems(database, lines[5][7:9])] == [big]
+    if database.dialect == "postgresql":
+        with database.reading() as session:
+            unindexed = session.scalars(
+                sa.select(SearchDocumentRow.postmortem_id).where(
+                    SearchDocumentRow.bigrams.is_(None)
+                )
+            ).all()
+        assert unindexed == [big]
+
+
+def test_upgrading_fills_the_bigrams_of_what_is_stored(database: Database) -> None:
+    found = saving.create_postmortem(
+        database, postmortem(title="接続の障害", summary="監視"), user="t"
+    ).postmortem_id
+    downgrade(database, "0007")
+    upgrade(database)
+    for query in ("障害", "障", "接続の障", "監視"):
+        assert [hit.id for hit in search_postmortems(database, query)] == [found], query
+    if database.dialect == "postgresql":
+        with database.reading() as session:
+            vector = session.scalar(sa.select(sa.func.array_to_string(
+                sa.func.tsvector_to_array(SearchDocumentRow.bigrams), " ")))  # fmt: skip
+        assert vector is not None
+        assert {"障害", "接続", "監視", "障"} <= set(vector.split(" "))

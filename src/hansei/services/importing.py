@@ -63,13 +63,13 @@ class LoadedFile:
 
 
 def load_file(
-    path: Path, *, with_bigrams: bool = True, limits: DocumentLimits = DEFAULT_LIMITS
+    path: Path, *, dialect: str = "sqlite", limits: DocumentLimits = DEFAULT_LIMITS
 ) -> LoadedFile:
     """Read, parse and prepare one file for saving; errors become `file:line: reason`."""
     try:
         loaded = load_with_id(path, limits)
         require_postmortem(loaded, str(path))
-        prepared = prepare(loaded.result.postmortem, with_bigrams=with_bigrams)
+        prepared = prepare(loaded.result.postmortem, dialect=dialect)
     except DocumentError as error:
         return LoadedFile(str(path), None, None, str(error))
     except Exception as error:  # a bug in hansei must cost one file, not the whole import
@@ -85,13 +85,13 @@ def load_file(
 def load_all(
     paths: list[Path],
     *,
-    with_bigrams: bool = True,
+    dialect: str = "sqlite",
     workers: int | None = None,
     limits: DocumentLimits = DEFAULT_LIMITS,
 ) -> Iterator[LoadedFile]:
     """Each file loaded, in order; on all cores when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    load = functools.partial(load_file, with_bigrams=with_bigrams, limits=limits)
+    load = functools.partial(load_file, dialect=dialect, limits=limits)
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
         yield from map(load, paths)
         return
@@ -117,9 +117,7 @@ def import_paths(
     batch: list[LoadedFile] = []
     batch_started = time.monotonic()
     sources_of_ids: dict[str, str] = {}
-    loaded_files = load_all(
-        paths, with_bigrams=database.dialect == "sqlite", workers=workers, limits=limits
-    )
+    loaded_files = load_all(paths, dialect=database.dialect, workers=workers, limits=limits)
     for loaded in loaded_files:
         report.warnings.extend(loaded.warnings)
         error = loaded.error or _second_with_id(loaded, sources_of_ids)

@@ -13,7 +13,7 @@ from hansei.errors import DocumentError, UnreadableDocumentError
 from hansei.metrics import computed_downtime, key_times
 from hansei.model import Postmortem
 from hansei.model.reviews import person
-from hansei.store.search_text import SearchText, bigram_tokens, search_text
+from hansei.store.search_text import SearchText, bigram_tokens, bigram_vector, search_text
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,14 @@ class PreparedDocument:
     search: SearchText
     bigrams: tuple[str, str] | None
     """The bigram tokens of title and body, for SQLite's short-term index."""
+    bigram_vector: str | None
+    """PostgreSQL's bigram index of title and body (tsvector input)."""
 
 
-def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDocument:
-    """What a save writes; DocumentError if the document would not read back, so that the
-    store never holds what it cannot read (a model built with `model_copy` skips checks)."""
+def prepare(postmortem: Postmortem, *, dialect: str = "sqlite") -> PreparedDocument:
+    """What a save to a database of `dialect` writes (each keeps its own bigram index);
+    DocumentError if the document would not read back, so that the store never holds
+    what it cannot read (a model built with `model_copy` skips checks)."""
     document = postmortem.to_json_dict()
     try:
         postmortem_from_document(document)
@@ -45,6 +48,7 @@ def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDoc
             f"the document cannot be stored: {error.problem}", field=error.field
         ) from error
     text = search_text(postmortem)
+    sqlite = dialect == "sqlite"
     return PreparedDocument(
         postmortem=postmortem,
         document=document,
@@ -52,7 +56,8 @@ def prepare(postmortem: Postmortem, *, with_bigrams: bool = True) -> PreparedDoc
         columns=summary_columns(postmortem),
         children=child_rows(postmortem),
         search=text,
-        bigrams=(bigram_tokens(text.title), bigram_tokens(text.body)) if with_bigrams else None,
+        bigrams=(bigram_tokens(text.title), bigram_tokens(text.body)) if sqlite else None,
+        bigram_vector=None if sqlite else bigram_vector(text.title, text.body),
     )
 
 

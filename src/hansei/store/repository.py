@@ -85,7 +85,7 @@ def exists(session: Session, postmortem_id: str) -> bool:
 def _prepared(session: Session, document: Postmortem | PreparedDocument) -> PreparedDocument:
     if isinstance(document, PreparedDocument):
         return document
-    return prepare(document, with_bigrams=session.get_bind().dialect.name == "sqlite")
+    return prepare(document, dialect=session.get_bind().dialect.name)
 
 
 def create(

@@ -2,10 +2,14 @@
 
 SQLite answers terms of 3+ characters from the FTS5 trigram index and shorter
 terms from the bigram index, ordered by FTS5's rank (bm25, a title match
-weighing 10× a body match); PostgreSQL answers each term with LIKE over
-pg_trgm GIN indexes, postmortems whose title holds more of the terms first.
-Then both order by detection time, newest first. The set found is the same on
-both; the order may differ.
+weighing 10× a body match); PostgreSQL answers each term from a GIN index of
+the text's characters and pairs (and, for 3+ characters, LIKE over pg_trgm
+GIN indexes), postmortems whose title holds more of the terms first. Then
+both order by detection time, newest first. A term found in thousands of
+postmortems says little of any of them: past RANKED_AT_MOST matches (for
+titles compared first, TITLE_FIRST_AT_MOST) neither ranks, and the newest
+come first. The set found is the same on both; the
+order may differ.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from hansei.store.filters import (
@@ -26,7 +31,13 @@ from hansei.store.filters import (
     filter_parameters,
     services_of,
 )
-from hansei.store.search_text import bigram_match, query_terms, snippet, trigram_match
+from hansei.store.search_text import (
+    bigram_match,
+    bigram_query,
+    query_terms,
+    snippet,
+    trigram_match,
+)
 from hansei.store.tables import PostmortemRow, SearchDocumentRow
 
 
@@ -110,8 +121,10 @@ def _run(
             order.append(_titles_matched(terms, sa.func.instr))
         order.append(hits.c.score)
     elif terms:
-        statement = statement.where(*(_pg_term(term) for term in terms))
-        order.append(_titles_matched(terms, sa.func.strpos))
+        matching = [_pg_term(term) for term in terms]
+        statement = statement.where(*matching)
+        if _few_matches(session, matching):
+            order.append(_titles_matched(terms, sa.func.strpos))
     statement = statement.where(*filter_conditions(filter_keys(filters)))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
     statement = statement.order_by(*order).limit(limit).offset(offset)
@@ -127,6 +140,9 @@ def _titles_matched(terms: list[str], position: Any) -> sa.UnaryExpression[Any]:
 # Ranking costs a few microseconds a match; past this many matches the newest come
 # first instead (a word in thousands of postmortems says little of any of them).
 RANKED_AT_MOST = 2000
+# Comparing titles uses no index: every match is read. A short word found in most
+# postmortems (障害 in a Japanese team's store) is ranked only when it is rare.
+TITLE_FIRST_AT_MOST = 200
 
 
 def _sqlite_hits(
@@ -153,8 +169,9 @@ def _sqlite_hits(
             )
     else:
         matching = "FROM search_bigram WHERE search_bigram MATCH :bigram"
-    probe = sa.text(f"SELECT count(*) FROM (SELECT rowid {matching} LIMIT {RANKED_AT_MOST + 1})")
-    few = session.execute(probe, params).scalar_one() <= RANKED_AT_MOST
+    at_most = RANKED_AT_MOST if long_terms else TITLE_FIRST_AT_MOST
+    probe = sa.text(f"SELECT count(*) FROM (SELECT rowid {matching} LIMIT {at_most + 1})")
+    few = session.execute(probe, params).scalar_one() <= at_most
     title_first = few and not long_terms
     if title_first:
         score, order = "0", None  # every match is compared in the outer query
@@ -175,14 +192,31 @@ def _sqlite_hits(
     return hits, title_first
 
 
+def _few_matches(session: Session, conditions: list[sa.ColumnElement[bool]]) -> bool:
+    """Whether ranking is worth it: PostgreSQL's counterpart of the probe on SQLite."""
+    first = sa.select(SearchDocumentRow.id).where(*conditions).limit(TITLE_FIRST_AT_MOST + 1)
+    probe = sa.select(sa.func.count()).select_from(first.subquery())
+    return session.execute(probe).scalar_one() <= TITLE_FIRST_AT_MOST
+
+
 def _pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def _pg_term(term: str) -> sa.ColumnElement[bool]:
+    """A term on PostgreSQL: its characters and pairs in the bigram index, and for three
+    or more characters (where pairs may occur apart) the text itself. A document too
+    large for the bigram index is read as text."""
     pattern = _pattern(term)
-    return sa.or_(
+    in_text = sa.or_(
         SearchDocumentRow.title.like(pattern, escape="\\"),
         SearchDocumentRow.body.like(pattern, escape="\\"),
     )
+    indexed = SearchDocumentRow.bigrams.bool_op("@@")(
+        sa.cast(sa.literal(bigram_query(term)), postgresql.TSQUERY)
+    )
+    unindexed = SearchDocumentRow.bigrams.is_(None)
+    if len(term) <= 2:
+        return sa.or_(indexed, sa.and_(unindexed, in_text))
+    return sa.and_(sa.or_(indexed, unindexed), in_text)

@@ -28,8 +28,14 @@ def write(
     session: Session, postmortem_id: str, prepared: PreparedDocument, *, replace: bool
 ) -> None:
     text = prepared.search
-    values = {"title": text.title, "body": text.body, "display": text.display}
     sqlite = session.get_bind().dialect.name == "sqlite"
+    values: dict[str, str | None] = {
+        "title": text.title,
+        "body": text.body,
+        "display": text.display,
+    }
+    if not sqlite:
+        values["bigrams"] = prepared.bigram_vector
     old = None
     if replace:
         old = session.execute(

@@ -90,6 +90,42 @@ def bigram_tokens(folded: str) -> str:
     return " ".join(pairs)
 
 
+# PostgreSQL keeps a tsvector under 1 MB; a document with more distinct characters
+# and pairs than this is left to the plain scan that every term is checked by anyway.
+BIGRAM_VECTOR_MAX_BYTES = 512 * 1024
+
+
+def bigram_vector(title: str, body: str) -> str | None:
+    """PostgreSQL's bigram index of folded text, as tsvector input: every character and
+    every pair of neighbouring characters without white space, each a quoted lexeme.
+
+    The text itself is the lexeme, not a dictionary's stem: a term is found by the
+    lexemes it is made of. None when the lexemes would not fit in a tsvector.
+    """
+    lexemes: set[str] = set()
+    for text in (title, body):
+        for word in text.split():
+            lexemes.update(word)
+            lexemes.update(word[i : i + 2] for i in range(len(word) - 1))
+    if sum(len(lexeme.encode("utf-8")) + 8 for lexeme in lexemes) > BIGRAM_VECTOR_MAX_BYTES:
+        return None
+    return " ".join(_lexeme(lexeme) for lexeme in sorted(lexemes))
+
+
+def bigram_query(term: str) -> str:
+    """The tsquery that a document holding `term` matches in its bigram_vector: the term
+    itself when it is one character, else every pair it is made of (for 3 or more
+    characters a necessary condition only: the text is checked as well)."""
+    if len(term) == 1:
+        return _lexeme(term)
+    pairs = dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1))
+    return " & ".join(_lexeme(pair) for pair in pairs)
+
+
+def _lexeme(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def bigram_match(term: str) -> str:
     """The FTS5 query that finds a 1- or 2-character term in the bigram index."""
     codes = term.encode("utf-32-be").hex()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 DOCUMENT_JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+BIGRAM_VECTOR = sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql")
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -164,7 +165,9 @@ class SearchDocumentRow(Base):
     """The searchable text of a postmortem: folded for matching, as written for snippets.
 
     On SQLite the FTS5 tables `search_trigram` and `search_bigram` (created by
-    the migrations, not here) index `title` and `body` by this row's id.
+    the migrations, not here) index `title` and `body` by this row's id; on
+    PostgreSQL pg_trgm indexes them, and `bigrams` holds what pg_trgm cannot
+    index: terms of one or two characters, and Japanese under a `C` ctype.
     """
 
     __tablename__ = "search_documents"
@@ -178,6 +181,15 @@ class SearchDocumentRow(Base):
             ).ddl_if(dialect="postgresql")
             for column in ("title", "body")
         ),
+        sa.Index("ix_search_documents_bigrams", "bigrams", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+        # The few documents too large for a tsvector are found by this, then scanned.
+        sa.Index(
+            "ix_search_documents_without_bigrams",
+            "id",
+            postgresql_where=sa.text("bigrams IS NULL"),
+        ).ddl_if(dialect="postgresql"),
         # Ids are never reused, so an index entry left by a deleted row matches nothing.
         {"sqlite_autoincrement": True},
     )
@@ -189,6 +201,8 @@ class SearchDocumentRow(Base):
     title: Mapped[str] = mapped_column(sa.Text)
     body: Mapped[str] = mapped_column(sa.Text)
     display: Mapped[str] = mapped_column(sa.Text)
+    bigrams: Mapped[str | None] = mapped_column(BIGRAM_VECTOR)
+    """PostgreSQL's index of characters and pairs (SQLite keeps `search_bigram`)."""
 
 
 class ActionStatusChangeRow(Base):
