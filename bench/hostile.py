@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pathological import cases
-from web import HOST, free_port, prepare_store, start_server, stop_server
+from web import HOST, free_port, hansei_command, prepare_store, running
 
 
 def health_latencies(port: int, seconds: float) -> list[float]:
@@ -97,10 +97,10 @@ def main() -> None:
     bodies = [built[name].encode("utf-8") for name in ("run *a", "run [", "run **a")] + [b""]
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'hostile.db'}"
-        token, _ = prepare_store(url, 20)
+        token, _ = prepare_store(url, "demo", 20)
         port = free_port()
-        server = start_server(url, port, 1, Path(folder) / "server.log")
-        try:
+        command = [*hansei_command(), "serve", "--db", url, "--host", HOST, "--port", str(port)]
+        with running(command, port, Path(folder) / "server.log"):
             quiet = health_latencies(port, args.seconds)
             stop = threading.Event()
             seen: Counter[str] = Counter()
@@ -115,8 +115,6 @@ def main() -> None:
             stop.set()
             for thread in attackers:
                 thread.join()
-        finally:
-            stop_server(server)
     print(f"server: hansei serve, SQLite, 1 worker; {args.attackers} attacking clients")
     print(summary("/health, quiet", quiet))
     print(summary("/health, under attack", attacked))
