@@ -71,7 +71,7 @@ def test_the_list_filters_by_reviewer(database: Database) -> None:
 def test_upgrading_an_older_store_fills_the_reviewers(database_kind: str, tmp_path: Path) -> None:
     with empty_database_url(database_kind, tmp_path) as url:
         bare = Database(create_engine(url))
-        upgrade(bare, "0006")
+        upgrade(bare, "0008")
         now = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
         with bare.engine.begin() as connection:
             for number, (status, reviewers) in enumerate(

@@ -331,7 +331,7 @@ def test_upgrading_fills_the_bigrams_of_what_is_stored(database: Database) -> No
     found = saving.create_postmortem(
         database, postmortem(title="接続の障害", summary="監視"), user="t"
     ).postmortem_id
-    downgrade(database, "0007")
+    downgrade(database, "0009")
     upgrade(database)
     for query in ("障害", "障", "接続の障", "監視"):
         assert [hit.id for hit in search_postmortems(database, query)] == [found], query

@@ -1,7 +1,7 @@
 """Who each postmortem asks to review it, in a table of its own.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql
 
 from hansei.model.reviews import person
 
-revision = "0007"
-down_revision: str | None = "0006"
+revision = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | None = None
 depends_on: str | None = None
 

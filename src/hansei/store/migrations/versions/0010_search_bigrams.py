@@ -5,8 +5,8 @@ Japanese under a `C` ctype: such searches read the whole table. A tsvector of
 the text's characters and pairs, GIN-indexed, finds them instead. SQLite has
 its own FTS5 bigram table; the column stays empty there.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql
 
 from hansei.store.search_text import bigram_vector
 
-revision = "0008"
-down_revision: str | None = "0007"
+revision = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | None = None
 depends_on: str | None = None
 
