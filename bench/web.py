@@ -52,7 +52,7 @@ from hansei.services import accounts
 from hansei.services.demo import demo_postmortems
 from hansei.store import Database, create_engine, open_database
 from hansei.store import repository as repo
-from hansei.store.migrate import upgrade
+from hansei.store.migrate import head_revision, upgrade
 
 HOST = "127.0.0.1"
 BENCH_USER = "bench"
@@ -380,13 +380,15 @@ Results = dict[str, dict[str, list[Load]]]
 
 def measure(args: argparse.Namespace, wrk: str, scratch: Path) -> Results:
     setups: list[Setup] = []
-    sqlite_file = scratch / f"hansei-web-{args.corpus}-{args.documents}.db"
+    # Named by schema too: a store filled by one version of hansei is not served by another.
+    name = f"hansei_bench_{args.corpus}_{args.documents}_{head_revision()}"
+    sqlite_file = scratch / f"{name}.db"
     stores: dict[str, tuple[str, str, str]] = {}
     for kind in args.databases:
         if kind == "sqlite":
             url = f"sqlite:///{sqlite_file}"
         else:
-            url = f"{POSTGRESQL_SERVER}/hansei_bench_{args.corpus}_{args.documents}"
+            url = f"{POSTGRESQL_SERVER}/{name}"
         print(f"{kind}: {url}")
         token, postmortem_id = prepare_store(url, args.corpus, args.documents)
         stores[kind] = (url, token, postmortem_id)
