@@ -385,10 +385,7 @@ def measure(args: argparse.Namespace, wrk: str, scratch: Path) -> Results:
     sqlite_file = scratch / f"{name}.db"
     stores: dict[str, tuple[str, str, str]] = {}
     for kind in args.databases:
-        if kind == "sqlite":
-            url = f"sqlite:///{sqlite_file}"
-        else:
-            url = f"{POSTGRESQL_SERVER}/{name}"
+        url = f"sqlite:///{sqlite_file}" if kind == "sqlite" else f"{POSTGRESQL_SERVER}/{name}"
         print(f"{kind}: {url}")
         token, postmortem_id = prepare_store(url, args.corpus, args.documents)
         stores[kind] = (url, token, postmortem_id)
