@@ -27,6 +27,7 @@ check: $(BIN)/.installed
 	$(BIN)/mypy
 
 bench: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/web.py
