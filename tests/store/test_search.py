@@ -9,9 +9,15 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from hansei.errors import UsageError
 from hansei.model import Postmortem
 from hansei.services import saving
-from hansei.services.searching import day_start, search_postmortems
+from hansei.services.searching import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    day_start,
+    search_postmortems,
+)
 from hansei.store import Database
 from hansei.store import search as search_module
 from hansei.store.filters import SearchFilters
@@ -279,3 +285,25 @@ def test_when_many_match_the_newest_stored_come_first(
         assert found == ids[::-1][:3]
     else:  # PostgreSQL: title matches first, then the most recently detected, then id
         assert found == sorted(ids)[:3]
+
+
+# Four hundred distinct CJK characters: each one word, each one more condition.
+_MANY_WORDS = " ".join(chr(0x4E00 + n) for n in range(400))
+
+
+def test_a_query_of_too_many_words_is_refused_naming_the_limit(database: Database) -> None:
+    saving.create_postmortem(database, postmortem(title="障害"), user="test")
+    with pytest.raises(UsageError, match=f"at most {MAX_QUERY_WORDS} "):
+        search_postmortems(database, _MANY_WORDS)
+
+
+def test_a_query_at_the_word_limit_is_answered(database: Database) -> None:
+    saving.create_postmortem(database, postmortem(title="障害", summary=_MANY_WORDS), user="test")
+    words = _MANY_WORDS.split()[:MAX_QUERY_WORDS]
+    # The same word twice is one condition: repeats do not count against the limit.
+    assert len(search_postmortems(database, " ".join(words + words))) == 1
+
+
+def test_a_query_too_long_is_refused_naming_the_limit(database: Database) -> None:
+    with pytest.raises(UsageError, match=f"at most {MAX_QUERY_LENGTH:,} characters"):
+        search_postmortems(database, "障" * (MAX_QUERY_LENGTH + 1))
