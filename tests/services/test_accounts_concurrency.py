@@ -7,8 +7,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
-from hansei.errors import AuthenticationError, RateLimitedError
+from hansei.errors import AuthenticationError, RateLimitedError, UsageError
 from hansei.model.access import Role
 from hansei.services import accounts
 from hansei.services.accounts import MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_USER
@@ -58,9 +59,7 @@ def test_wrong_passwords_at_once_from_one_client_get_only_the_limit_checked(
     attempts = MAX_FAILURES_PER_CLIENT + 10
     ended = _at_once(
         [
-            lambda number=number: accounts.sign_in(
-                database, f"guess{number}", "wrong!!!", client="198.51.100.7"
-            )
+            partial(accounts.sign_in, database, f"guess{number}", "wrong!!!", client="198.51.100.7")
             for number in range(attempts)
         ]
     )
@@ -68,3 +67,18 @@ def test_wrong_passwords_at_once_from_one_client_get_only_the_limit_checked(
         AuthenticationError.__name__: MAX_FAILURES_PER_CLIENT,
         RateLimitedError.__name__: attempts - MAX_FAILURES_PER_CLIENT,
     }
+
+
+def test_names_differing_in_case_or_width_added_at_once_make_one_user(
+    database: Database,
+) -> None:
+    for round_ in range(5):
+        # Full-width letters are refused before the store: ASCII case variants race.
+        spellings = [f"{name}{round_}" for name in ("racer", "RACER", "Racer", "rAcEr", "raceR")]
+        ended = _at_once(
+            [
+                partial(accounts.add_user, database, name, role=Role.viewer, password=None)
+                for name in spellings
+            ]
+        )
+        assert ended == {"done": 1, UsageError.__name__: len(spellings) - 1}

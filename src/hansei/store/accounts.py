@@ -44,8 +44,16 @@ def add_user(
     row = UserRow(
         name=name, name_key=name_key(name), role=role, password_hash=password_hash, created_at=now
     )
-    session.add(row)
-    session.flush()
+    try:
+        # In a savepoint: on PostgreSQL a failed INSERT spoils the transaction, and the
+        # name that won must still be read for the message.
+        with session.begin_nested():
+            session.add(row)
+    except sa.exc.IntegrityError:
+        # Another transaction added the name (or a case or width variant of it) after
+        # the check above: the unique index on name_key decided, the refusal is the same.
+        refuse_taken(session, name)
+        raise
     return row
 
 
