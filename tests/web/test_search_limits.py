@@ -1,10 +1,14 @@
-"""A search holds at most MAX_QUERY_WORDS words and MAX_QUERY_LENGTH characters: the API
-and the list page refuse more naming the limit, on both databases."""
+"""Search over HTTP, on both databases: a query holds at most MAX_QUERY_WORDS words and
+MAX_QUERY_LENGTH characters (the API and the list page refuse more naming the limit),
+and a slow search never keeps the server from answering others."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from hansei.model.access import Role
@@ -57,3 +61,29 @@ def test_the_list_page_names_the_limit_instead_of_searching(site: Site) -> None:
     assert found.status_code == 200
     assert 'class="results"' in found.text
     assert "at most" not in found.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search", "/"])
+def test_a_search_waiting_for_the_database_leaves_the_server_answering(
+    site: Site, path: str
+) -> None:
+    if site.database.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL lets another connection hold a search back (a table lock)")
+    client = site.api(Role.viewer) if path.startswith("/api/") else site.browser(Role.viewer).client
+    answers: list[int] = []
+    with site.database.engine.connect() as holder:
+        holder.exec_driver_sql("LOCK TABLE postmortems IN ACCESS EXCLUSIVE MODE")
+        searching = threading.Thread(
+            target=lambda: answers.append(client.get(path, params={"q": "障害"}).status_code)
+        )
+        searching.start()
+        try:
+            # The search is now waiting for the lock: the event loop must not wait with it.
+            time.sleep(0.5)
+            assert searching.is_alive()
+            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
+        finally:
+            holder.rollback()
+            searching.join(timeout=30)
+            client.close()
+    assert answers == [200]
