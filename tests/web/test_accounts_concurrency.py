@@ -1,16 +1,20 @@
-"""Accounts under concurrent requests: password hashing never holds the event loop."""
+"""Adding a user hashes its password (argon2, a good part of a second's CPU) in a worker
+thread: the event loop goes on answering meanwhile."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from hansei.model.access import Role
 from hansei.store import Database
+from hansei.store.tables import UserRow
 from tests.web.site import Site, add_role_users, running_server
 
 
@@ -23,32 +27,32 @@ def site(database: Database) -> Iterator[Site]:
         site.close()
 
 
-def test_adding_users_leaves_the_server_answering(site: Site) -> None:
-    def add(name: str) -> int:
-        with site.api(Role.admin) as api:
-            body = {"name": name, "role": "viewer", "password": f"{name}-password"}
-            return api.post("/api/v1/users", json=body).status_code
-
-    started = time.monotonic()
-    assert add("alone") == 201
-    one = time.monotonic() - started
-
+def test_adding_a_user_leaves_the_server_answering(site: Site) -> None:
+    # Timing eight hashes against /health says the same but depends on the machine's
+    # load; another transaction inserting the same name keeps the work from finishing
+    # for sure (the unique index makes the second insert wait for the first to end).
+    if site.database.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL lets a reader pass an uncommitted insert")
     answers: list[int] = []
-    threads = [
-        threading.Thread(target=lambda n=n: answers.append(add(f"user{n}"))) for n in range(8)
-    ]
-    for thread in threads:
-        thread.start()
-    slowest = 0.0
-    with httpx.Client(base_url=site.url, timeout=30) as client:
-        while any(thread.is_alive() for thread in threads):
-            asked = time.monotonic()
-            assert client.get("/health").status_code == 200
-            slowest = max(slowest, time.monotonic() - asked)
-    for thread in threads:
-        thread.join()
-    assert answers == [201] * 8
-    # Eight hashes on the event loop kept /health waiting for several of them in turn
-    # (3 to 4 times one creation); off it, /health shares the CPU with them but waits
-    # for none (about half of one creation on 2 cores).
-    assert slowest < 2 * one, (slowest, one)
+
+    def add() -> None:
+        body = {"name": "held", "role": "viewer", "password": "held-password"}
+        with site.api(Role.admin) as api:
+            answers.append(api.post("/api/v1/users", json=body).status_code)
+
+    with site.database.engine.connect() as holder:
+        holder.execute(
+            sa.insert(UserRow).values(
+                name="held", name_key="held", role="viewer", created_at=dt.datetime.now(dt.UTC)
+            )
+        )
+        adding = threading.Thread(target=add)
+        adding.start()
+        try:
+            time.sleep(0.8)
+            assert adding.is_alive()
+            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
+        finally:
+            holder.rollback()
+            adding.join(timeout=30)
+    assert answers == [201]
