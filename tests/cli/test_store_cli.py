@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from hansei.cli.app import app
+from hansei.services.searching import MAX_QUERY_WORDS
 from hansei.store import create_engine
 from hansei.store.migrate import head_revision
 from tests.conftest import EXAMPLES, FIXTURES
@@ -324,3 +325,12 @@ def test_export_reports_a_document_it_cannot_read_and_writes_the_rest(
     assert code != 0
     assert "cannot be read" in err
     assert "Traceback" not in out + err
+
+
+def test_search_refuses_too_many_words_naming_the_limit(runner: CliRunner, db: str) -> None:
+    words = " ".join(f"w{n:02d}" for n in range(MAX_QUERY_WORDS + 1))
+    code, out, err = _run(runner, "search", words, "--db", db)
+    assert code == 2
+    assert f"at most {MAX_QUERY_WORDS} words" in err
+    code, out, _ = _run(runner, "search", words.rsplit(" ", 1)[0], "--db", db)
+    assert (code, out) == (0, "no postmortem matches\n")

@@ -9,9 +9,15 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from hansei.errors import UsageError
 from hansei.model import Postmortem
 from hansei.services import saving
-from hansei.services.searching import day_start, search_postmortems
+from hansei.services.searching import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    day_start,
+    search_postmortems,
+)
 from hansei.store import Database
 from hansei.store import search as search_module
 from hansei.store.filters import SearchFilters
@@ -341,3 +347,25 @@ def test_upgrading_fills_the_bigrams_of_what_is_stored(database: Database) -> No
                 sa.func.tsvector_to_array(SearchDocumentRow.bigrams), " ")))  # fmt: skip
         assert vector is not None
         assert {"障害", "接続", "監視", "障"} <= set(vector.split(" "))
+
+
+# Four hundred distinct CJK characters: each one word, each one more condition.
+_MANY_WORDS = " ".join(chr(0x4E00 + n) for n in range(400))
+
+
+def test_a_query_of_too_many_words_is_refused_naming_the_limit(database: Database) -> None:
+    saving.create_postmortem(database, postmortem(title="障害"), user="test")
+    with pytest.raises(UsageError, match=f"at most {MAX_QUERY_WORDS} "):
+        search_postmortems(database, _MANY_WORDS)
+
+
+def test_a_query_at_the_word_limit_is_answered(database: Database) -> None:
+    saving.create_postmortem(database, postmortem(title="障害", summary=_MANY_WORDS), user="test")
+    words = _MANY_WORDS.split()[:MAX_QUERY_WORDS]
+    # The same word twice is one condition: repeats do not count against the limit.
+    assert len(search_postmortems(database, " ".join(words + words))) == 1
+
+
+def test_a_query_too_long_is_refused_naming_the_limit(database: Database) -> None:
+    with pytest.raises(UsageError, match=f"at most {MAX_QUERY_LENGTH:,} characters"):
+        search_postmortems(database, "障" * (MAX_QUERY_LENGTH + 1))

@@ -207,6 +207,9 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Find postmortems: every word must occur somewhere in the text; best matches first."""
+    problem = searching.query_problem(query)
+    if problem is not None:
+        raise typer.BadParameter(problem, param_hint="QUERY")
     timezone = command_settings().timezone
     zone = ZoneInfo(timezone)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")

@@ -239,7 +239,11 @@ def _attempt(
     session: Session, name: str, password: str, *, client: str, now: dt.datetime
 ) -> UserRow | None:
     """The user if `password` is theirs, else None with the failure recorded; raises
-    RateLimitedError, whatever the password, while the name or the client is locked out."""
+    RateLimitedError, whatever the password, while the name or the client is locked out.
+
+    Counting, checking and recording hold the name's and the client's locks until the
+    caller's transaction ends, so that attempts at once are counted one after another."""
+    store.lock_sign_in(session, user_name=name, client=client)
     by_user, by_client = store.recent_failures(
         session, user_name=name, client=client, since=now - FAILURE_WINDOW
     )

@@ -13,6 +13,7 @@ from hansei.store.filters import SearchFilters
 from hansei.store.listing import PostmortemSummary, SortOrder
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
 from hansei.store.search import SearchHit
+from hansei.store.search_text import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, query_problem
 
 
 def day_start(day: dt.date, timezone: str) -> dt.datetime:
@@ -120,6 +121,8 @@ def known_services(database: Database) -> list[str]:
 
 
 __all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_QUERY_WORDS",
     "ActionFilters",
     "ActionItemRecord",
     "IncidentSpan",
@@ -134,6 +137,7 @@ __all__ = [
     "known_services",
     "last_status_changes",
     "list_postmortems",
+    "query_problem",
     "search_postmortems",
     "service_budget",
     "waiting_for_review",

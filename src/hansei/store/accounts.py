@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,8 +44,16 @@ def add_user(
     row = UserRow(
         name=name, name_key=name_key(name), role=role, password_hash=password_hash, created_at=now
     )
-    session.add(row)
-    session.flush()
+    try:
+        # In a savepoint: on PostgreSQL a failed INSERT spoils the transaction, and the
+        # name that won must still be read for the message.
+        with session.begin_nested():
+            session.add(row)
+    except sa.exc.IntegrityError:
+        # Another transaction added the name (or a case or width variant of it) after
+        # the check above: the unique index on name_key decided, the refusal is the same.
+        refuse_taken(session, name)
+        raise
     return row
 
 
@@ -129,6 +138,31 @@ def _failure_name(user_name: str) -> str:
     # Counted by key, so that `ADM` and `ａｄｍ` add up with `adm` instead of each
     # getting a limit of their own.
     return name_key(user_name)[:64]
+
+
+def lock_sign_in(session: Session, *, user_name: str, client: str) -> None:
+    """Hold, until the transaction ends, the right to count and record sign-in attempts
+    for this name and this client.
+
+    Without it, parallel attempts on PostgreSQL each count the failures committed before
+    any of them and each get a password check: 25 at once beat a limit of 5. SQLite
+    needs nothing: a writer's transaction holds the whole database already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = {
+        _lock_key(f"sign-in name {_failure_name(user_name)}"),
+        _lock_key(f"sign-in client {client[:64]}"),
+    }
+    # Always in the same order: two attempts that share a name and a client, each
+    # holding one lock and waiting for the other, would deadlock.
+    for key in sorted(keys):
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def _lock_key(text: str) -> int:
+    """A signed 64-bit advisory lock key for `text`, the same in every process."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
 
 
 def record_failure(session: Session, *, user_name: str, client: str, now: dt.datetime) -> None:

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from hansei.errors import UsageError
 from hansei.model import Postmortem
+
+MAX_QUERY_WORDS = 32
+"""Every distinct word is one more condition: thousands make PostgreSQL plan for
+seconds and SQLite refuse the expression tree, so a query holds at most this many."""
+MAX_QUERY_LENGTH = 1_000
+"""Characters of a query, before it is split."""
 
 # Values that are codes, instants or addresses rather than prose.
 _NOT_TEXT = frozenset(
@@ -66,8 +73,32 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def query_problem(query: str) -> str | None:
+    """Why a query is refused (too long, too many words), or None when it may be run."""
+    if len(query) > MAX_QUERY_LENGTH:
+        return (
+            f"the search is {len(query):,} characters long: "
+            f"at most {MAX_QUERY_LENGTH:,} characters are searched"
+        )
+    words = len(_split(query))
+    if words > MAX_QUERY_WORDS:
+        return (
+            f"the search has {words:,} different words: "
+            f"at most {MAX_QUERY_WORDS} words are searched"
+        )
+    return None
+
+
 def query_terms(query: str) -> list[str]:
-    """The folded terms of a query: words split on white space, duplicates dropped."""
+    """The folded terms of a query: words split on white space, duplicates dropped.
+    A query over the limits (query_problem) is refused with a UsageError."""
+    problem = query_problem(query)
+    if problem is not None:
+        raise UsageError(problem)
+    return _split(query)
+
+
+def _split(query: str) -> list[str]:
     return list(dict.fromkeys(fold(query).split()))
 
 

@@ -10,10 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hansei.model import Severity, Status
-from hansei.services.searching import SearchFilters, SortOrder, day_start
+from hansei.services.searching import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    SearchFilters,
+    SortOrder,
+    day_start,
+    query_problem,
+)
 from hansei.web.parameters import Day, Offset
 
 
@@ -46,7 +53,19 @@ class ListQuery(FilterQuery):
 
 
 class SearchQuery(FilterQuery):
-    q: str = Field(default="", description="words that must all occur (Japanese too)")
+    q: str = Field(
+        default="",
+        description="words that must all occur (Japanese too): at most "
+        f"{MAX_QUERY_WORDS} words, {MAX_QUERY_LENGTH:,} characters",
+    )
+
+    @field_validator("q")
+    @classmethod
+    def _searchable(cls, value: str) -> str:
+        problem = query_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 async def list_query(request: Request) -> ListQuery:

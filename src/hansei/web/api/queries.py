@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
@@ -31,7 +32,8 @@ async def search(
 ) -> SearchPage:
     """Postmortems whose text holds every word, best first, each with a snippet."""
     context = app_context(request)
-    hits = searching.search_postmortems(
+    hits = await run_in_threadpool(
+        searching.search_postmortems,
         context.database,
         query.q,
         query.filters(context.settings.timezone),

@@ -22,6 +22,7 @@ from hansei.model.access import Permission, Role, allows
 from hansei.model.limits import MAX_REVISION
 from hansei.services import checking, history, searching
 from hansei.services.accounts import SignedIn
+from hansei.services.connection import Database
 from hansei.services.documents import with_id_comment
 from hansei.services.history import StoredPostmortem
 from hansei.services.searching import PostmortemSummary, SearchFilters, SearchHit, SortOrder
@@ -66,24 +67,8 @@ async def postmortem_list(
     order = SortOrder(sort) if sort in SortOrder.__members__.values() else SortOrder.newest
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
-    total: int | None
-    summaries: list[PostmortemSummary] = []
-    rows: list[SearchHit] = []
-    if q.strip():
-        # One more than a page tells whether a next page exists without counting every match.
-        hits = searching.search_postmortems(
-            database, q, filters, limit=PAGE_SIZE + 1, offset=offset
-        )
-        more = len(hits) > PAGE_SIZE
-        rows, total = hits[:PAGE_SIZE], None
-    else:
-        summaries, total = searching.list_postmortems(
-            database, filters, sort=order, limit=PAGE_SIZE, offset=offset
-        )
-        more = offset + PAGE_SIZE < total
-    waiting, waiting_total = searching.waiting_for_review(
-        database, user.user.name, limit=WAITING_ON_PAGE
-    )
+    problem = searching.query_problem(q)
+    found = await run_in_threadpool(_list_page, database, user.user.name, q, filters, order, offset)
     waiting_query = {"status": "review", "reviewer": user.user.name, "sort": "waiting"}
     query = {
         "q": q,
@@ -98,21 +83,73 @@ async def postmortem_list(
         "list.html",
         user,
         query=query,
-        hits=rows,
-        summaries=summaries,
-        total=total,
-        pages=None if total is None else max(1, math.ceil(total / PAGE_SIZE)),
+        search_problem=problem,
+        hits=found.hits,
+        summaries=found.summaries,
+        total=found.total,
+        pages=None if found.total is None else max(1, math.ceil(found.total / PAGE_SIZE)),
         page=page,
         previous_url=f"/?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
-        next_url=f"/?{urlencode({**query, 'page': page + 1})}" if more else None,
-        services=searching.known_services(database),
+        next_url=f"/?{urlencode({**query, 'page': page + 1})}" if found.more else None,
+        services=found.services,
         severities=[s.value for s in Severity],
         statuses=[s.value for s in Status],
         sorts=[s.value for s in SortOrder],
         can_write=allows(user.user.role, Permission.write),
+        waiting=found.waiting,
+        waiting_total=found.waiting_total,
+        waiting_url=f"/?{urlencode(waiting_query)}",
+    )
+
+
+@dataclass(frozen=True)
+class ListPage:
+    hits: list[SearchHit]
+    summaries: list[PostmortemSummary]
+    total: int | None
+    more: bool
+    services: list[str]
+    waiting: list[PostmortemSummary]
+    waiting_total: int
+
+
+def _list_page(
+    database: Database,
+    reader: str,
+    q: str,
+    filters: SearchFilters,
+    order: SortOrder,
+    offset: int,
+) -> ListPage:
+    """What the list shows, read in a worker thread: a search can take a while, and
+    the event loop must go on answering other requests meanwhile."""
+    total: int | None
+    summaries: list[PostmortemSummary] = []
+    rows: list[SearchHit] = []
+    if searching.query_problem(q) is not None:
+        # The page names the limit; neither a search nor the whole list would answer.
+        more, total = False, None
+    elif q.strip():
+        # One more than a page tells whether a next page exists without counting every match.
+        hits = searching.search_postmortems(
+            database, q, filters, limit=PAGE_SIZE + 1, offset=offset
+        )
+        more = len(hits) > PAGE_SIZE
+        rows, total = hits[:PAGE_SIZE], None
+    else:
+        summaries, total = searching.list_postmortems(
+            database, filters, sort=order, limit=PAGE_SIZE, offset=offset
+        )
+        more = offset + PAGE_SIZE < total
+    waiting, waiting_total = searching.waiting_for_review(database, reader, limit=WAITING_ON_PAGE)
+    return ListPage(
+        hits=rows,
+        summaries=summaries,
+        total=total,
+        more=more,
+        services=searching.known_services(database),
         waiting=waiting,
         waiting_total=waiting_total,
-        waiting_url=f"/?{urlencode(waiting_query)}",
     )
 
 
