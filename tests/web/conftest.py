@@ -6,16 +6,12 @@ from pathlib import Path
 import pytest
 
 from tests.databases import fresh_database
-from tests.web.site import Site, add_role_users, running_server
+from tests.web.site import Site, site_serving
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """One server per test module on a SQLite store of its own, a user for every role."""
     folder: Path = tmp_path_factory.mktemp("site")
-    with fresh_database("sqlite", folder) as database:
-        tokens = add_role_users(database)
-        with running_server(database) as url:
-            site = Site(url=url, database=database, tokens=tokens)
-            yield site
-            site.close()
+    with fresh_database("sqlite", folder) as database, site_serving(database) as site:
+        yield site

@@ -110,6 +110,19 @@ def log_in(
 
 
 @contextmanager
+def site_serving(database: Database, settings: Settings | None = None) -> Iterator[Site]:
+    """A site on `database` with a user and an API token of every role, served over real
+    HTTP until the block ends."""
+    tokens = add_role_users(database)
+    with running_server(database, settings) as url:
+        site = Site(url=url, database=database, tokens=tokens)
+        try:
+            yield site
+        finally:
+            site.close()
+
+
+@contextmanager
 def running_server(database: Database, settings: Settings | None = None) -> Iterator[str]:
     """Serve the app over real HTTP on a free port of 127.0.0.1; yields its base URL."""
     app = create_app(settings or Settings(), database=database)

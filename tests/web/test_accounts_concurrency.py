@@ -16,18 +16,14 @@ import sqlalchemy as sa
 from hansei.model.access import Role
 from hansei.store.tables import UserRow
 from tests.databases import fresh_database
-from tests.web.site import Site, add_role_users, running_server
+from tests.web.site import Site, site_serving
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     # PostgreSQL alone lets a reader pass an uncommitted insert, which holds the work back.
-    with fresh_database("postgresql", tmp_path) as database:
-        tokens = add_role_users(database)
-        with running_server(database) as url:
-            site = Site(url=url, database=database, tokens=tokens)
-            yield site
-            site.close()
+    with fresh_database("postgresql", tmp_path) as database, site_serving(database) as site:
+        yield site
 
 
 def test_adding_a_user_leaves_the_server_answering(site: Site) -> None:

@@ -16,7 +16,7 @@ from hansei.services import searching
 from tests.conftest import EXAMPLES
 from tests.databases import fresh_database
 from tests.factories import draft_markdown
-from tests.web.site import Site, add_role_users, running_server
+from tests.web.site import Site, site_serving
 
 LIMIT = 40_000
 WALK = draft_markdown((EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").read_text("utf-8"))
@@ -26,12 +26,8 @@ WALK = draft_markdown((EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").read_
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder: Path = tmp_path_factory.mktemp("limits")
     settings = Settings(max_document_bytes=LIMIT, max_document_lines=400)
-    with fresh_database("sqlite", folder) as database:
-        tokens = add_role_users(database)
-        with running_server(database, settings) as url:
-            site = Site(url=url, database=database, tokens=tokens)
-            yield site
-            site.close()
+    with fresh_database("sqlite", folder) as database, site_serving(database, settings) as site:
+        yield site
 
 
 def stored(site: Site) -> int:
@@ -170,12 +166,8 @@ def roomy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """Limits past the form parser's own (1 MB a field, 1,000 fields)."""
     folder: Path = tmp_path_factory.mktemp("roomy")
     settings = Settings(max_document_bytes=2_000_000, max_document_lines=20_000)
-    with fresh_database("sqlite", folder) as database:
-        tokens = add_role_users(database)
-        with running_server(database, settings) as url:
-            site = Site(url=url, database=database, tokens=tokens)
-            yield site
-            site.close()
+    with fresh_database("sqlite", folder) as database, site_serving(database, settings) as site:
+        yield site
 
 
 def test_one_field_may_be_as_large_as_the_document(roomy_site: Site) -> None:

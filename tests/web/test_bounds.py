@@ -19,7 +19,7 @@ from hansei.store.tables import PostmortemRow, RevisionRow, table_of
 from tests.conftest import DATABASE_KINDS, EXAMPLES
 from tests.databases import fresh_database
 from tests.factories import draft_markdown
-from tests.web.site import Site, add_role_users, log_in, post_markdown, running_server
+from tests.web.site import Site, log_in, post_markdown, site_serving
 
 WALK = draft_markdown((EXAMPLES / "2025-01-16-walk-api-nil-pointer.ja.md").read_text("utf-8"))
 BEYOND_INT8 = str(2**64)
@@ -32,12 +32,8 @@ def site(
 ) -> Iterator[Site]:
     """A server on SQLite and one on PostgreSQL, a user for every role."""
     folder: Path = tmp_path_factory.mktemp("site")
-    with fresh_database(request.param, folder) as database:
-        tokens = add_role_users(database)
-        with running_server(database) as url:
-            site = Site(url=url, database=database, tokens=tokens)
-            yield site
-            site.close()
+    with fresh_database(request.param, folder) as database, site_serving(database) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")

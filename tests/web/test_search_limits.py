@@ -18,7 +18,7 @@ from hansei.services.searching import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 from hansei.store import Database
 from tests.databases import fresh_database
 from tests.factories import postmortem
-from tests.web.site import Site, add_role_users, running_server
+from tests.web.site import Site, add_role_users, running_server, site_serving
 
 WORDS = [chr(0x4E00 + n) for n in range(MAX_QUERY_WORDS + 1)]
 
@@ -68,12 +68,8 @@ def test_the_list_page_names_the_limit_instead_of_searching(site: Site) -> None:
 @pytest.fixture
 def postgresql_site(tmp_path: Path) -> Iterator[Site]:
     """On PostgreSQL alone: there another connection can hold a search back (a table lock)."""
-    with fresh_database("postgresql", tmp_path) as database:
-        tokens = add_role_users(database)
-        with running_server(database) as url:
-            site = Site(url=url, database=database, tokens=tokens)
-            yield site
-            site.close()
+    with fresh_database("postgresql", tmp_path) as database, site_serving(database) as site:
+        yield site
 
 
 @pytest.mark.parametrize("path", ["/api/v1/search", "/"])
