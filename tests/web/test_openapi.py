@@ -57,4 +57,12 @@ def test_the_list_sort_order_names_every_order(document: dict[str, Any]) -> None
     (sort,) = [p for p in parameters if p["name"] == "sort"]
     reference = sort["schema"]["$ref"].rsplit("/", 1)[-1]
     orders = document["components"]["schemas"][reference]["enum"]
-    assert set(orders) == {"newest", "oldest", "title", "severity", "downtime", "updated"}
+    assert set(orders) == {
+        "newest",
+        "oldest",
+        "title",
+        "severity",
+        "downtime",
+        "updated",
+        "waiting",
+    }
