@@ -18,14 +18,15 @@ from hansei.store.tables import Base
 from tests.databases import fresh_database
 
 _FTS_TABLES = ("search_trigram", "search_bigram")
-_POSTGRESQL_ONLY = ("_trgm", "_bigrams")
+_POSTGRESQL_ONLY = ("_trgm", "_bigrams", "_newest")
 
 
 def _ours(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
     # FTS5 virtual tables (and their shadow tables) are made by the migration alone.
     if kind == "table" and name is not None and name.startswith(_FTS_TABLES):
         return False
-    # The GIN indexes (pg_trgm, bigrams) exist on PostgreSQL only, as their ddl_if says.
+    # The GIN indexes (pg_trgm, bigrams) and the index in PostgreSQL's NULL order exist
+    # on PostgreSQL only, as their ddl_if says.
     postgresql_only = name is not None and name.endswith(_POSTGRESQL_ONLY)
     return not (kind == "index" and postgresql_only and not reflected)
 
@@ -57,6 +58,23 @@ def test_the_postgresql_trigram_indexes_exist(tmp_path: Path) -> None:
         "ix_search_documents_bigrams",
         "ix_search_documents_without_bigrams",
     } <= names
+
+
+def test_the_postgresql_list_reads_the_newest_from_an_index(tmp_path: Path) -> None:
+    with fresh_database("postgresql", tmp_path) as database:
+        inspector = sa.inspect(database.engine)
+        indexes = {index["name"]: index for index in inspector.get_indexes("postmortems")}
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = connection.exec_driver_sql(
+                "EXPLAIN SELECT id FROM postmortems "
+                "ORDER BY detected_at DESC NULLS LAST, id LIMIT 25"
+            ).all()
+    assert indexes["ix_postmortems_newest"]["column_sorting"] == {
+        "detected_at": ("desc", "nulls_last")
+    }
+    assert "ix_postmortems_newest" in " ".join(row[0] for row in plan)
+    assert "Sort" not in " ".join(row[0] for row in plan)
 
 
 def test_a_new_sqlite_file_gets_the_schema_at_once(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from hansei.services import saving
-from hansei.services.searching import find_action_items, service_budget
-from hansei.store import Database
+from hansei.services.searching import find_action_items, known_services, service_budget
+from hansei.store import Database, queries
 from hansei.store.queries import ActionFilters
 from tests.factories import jst, postmortem
 
@@ -125,3 +125,32 @@ def test_the_error_budget_of_a_service_counts_every_incident_in_the_window(
         "Search API 30",
     ]
     assert cut.consumed_minutes == pytest.approx(5 + 15 + 10)
+
+
+def test_known_services_are_each_name_once_in_order(database: Database) -> None:
+    for title, services in [
+        ("one", ["Payment API", "Auth API"]),
+        ("two", ["Auth API"]),
+        ("three", ["Zeta", "Payment API", "Ω service"]),
+    ]:
+        saving.create_postmortem(
+            database, postmortem(title=title, impact={"services": services}), user="t"
+        )
+    expected = sorted({"Payment API", "Auth API", "Zeta", "Ω service"})
+    assert known_services(database) == expected
+
+
+def test_an_empty_store_knows_no_service(database: Database) -> None:
+    assert known_services(database) == []
+
+
+def test_the_services_a_menu_offers_are_bounded(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saving.create_postmortem(
+        database,
+        postmortem(title="many", impact={"services": [f"svc-{n:02}" for n in range(12)]}),
+        user="t",
+    )
+    monkeypatch.setattr(queries, "_KNOWN_SERVICES", queries._known_services(at_most=5))
+    assert known_services(database) == [f"svc-{n:02}" for n in range(5)]

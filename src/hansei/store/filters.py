@@ -61,9 +61,12 @@ def filter_conditions(keys: tuple[str, ...]) -> tuple[sa.ColumnElement[bool], ..
     """The conditions for the filters named in `keys`, values left to bind parameters."""
     when = sa.func.coalesce(PostmortemRow.detected_at, PostmortemRow.occurred_at)
     conditions: dict[str, sa.ColumnElement[bool]] = {
-        "service": sa.exists().where(
-            ServiceRow.postmortem_id == PostmortemRow.id,
-            ServiceRow.service == sa.bindparam("filter_service"),
+        # As IN rather than EXISTS: SQLite then starts from the few postmortems that
+        # name the service, where EXISTS would have it test every postmortem.
+        "service": PostmortemRow.id.in_(
+            sa.select(ServiceRow.postmortem_id).where(
+                ServiceRow.service == sa.bindparam("filter_service")
+            )
         ),
         "severity": PostmortemRow.severity == sa.bindparam("filter_severity"),
         "status": PostmortemRow.status == sa.bindparam("filter_status"),

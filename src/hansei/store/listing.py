@@ -86,12 +86,23 @@ def _statements(keys: tuple[str, ...], sort: SortOrder) -> tuple[sa.Select[Any],
     conditions = filter_conditions(keys)
     # Uncorrelated: both SQLite and PostgreSQL count once per statement, not per row.
     count = sa.select(sa.func.count()).select_from(PostmortemRow).where(*conditions)
-    page = (
-        sa.select(*_SUMMARY_COLUMNS, count.correlate(None).scalar_subquery())
+    order = (*_ORDER[sort], PostmortemRow.id)
+    # The page's ids first, from the sort keys alone; only those rows are then read
+    # whole. Sorting or skipping rows with every column (the services of each, and on
+    # SQLite the columns stored after the large document) cost as much per row as the
+    # page's rows themselves: a far page, or an order no index holds, read the store.
+    page_ids = (
+        sa.select(PostmortemRow.id)
         .where(*conditions)
-        .order_by(*_ORDER[sort], PostmortemRow.id)
+        .order_by(*order)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
+        .subquery("page_ids")
+    )
+    page = (
+        sa.select(*_SUMMARY_COLUMNS, count.scalar_subquery())
+        .join_from(PostmortemRow, page_ids, page_ids.c.id == PostmortemRow.id)
+        .order_by(*order)
     )
     return page, count
 
