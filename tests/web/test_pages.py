@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 
 from hansei.model.access import Role
 from hansei.services import saving
 from hansei.services.documents import load_document
+from hansei.web.pages import actions as actions_page
 from tests.conftest import EXAMPLES
 from tests.factories import as_draft, postmortem
 from tests.web.site import Site
@@ -162,3 +165,40 @@ def test_times_are_shown_in_the_teams_timezone(site: Site) -> None:
     listed = site.browser(Role.viewer).get("/", params={"q": "Early hours"}).text
     assert ">2025-09-13</time>" in listed
     assert ">2025-09-12</time>" not in listed
+
+
+def test_action_items_come_a_page_at_a_time_in_due_order(site: Site) -> None:
+    per_page = actions_page.PAGE_SIZE
+    items = [
+        {
+            "number": number,
+            "horizon": "long_term",
+            "task": f"paged task {number:03}",
+            "owner": "@pager",
+            "due": (dt.date(2030, 1, 1) + dt.timedelta(days=number)).isoformat(),
+            "status": "todo",
+        }
+        for number in range(1, per_page + 6)
+    ]
+    saving.create_postmortem(site.database, postmortem(action_items=items), user="t")
+    browser = site.browser(Role.viewer)
+    first = browser.get("/actions", params={"owner": "@pager", "group": "owner"}).text
+    tasks = re.findall(r"paged task (\d{3})", first)
+    assert tasks == [f"{n:03}" for n in range(1, per_page + 1)]
+    assert f"1〜{per_page} 件目" in first
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', first)
+    assert next_link is not None
+    second = browser.get(html.unescape(next_link.group(1))).text
+    assert re.findall(r"paged task (\d{3})", second) == [
+        f"{n:03}" for n in range(per_page + 1, per_page + 6)
+    ]
+    assert f"{per_page + 1}〜{per_page + 5} 件目" in second
+    assert 'rel="next"' not in second
+    assert 'rel="prev"' in second
+    with site.api(Role.viewer) as api:
+        rest = api.get(
+            "/api/v1/action-items", params={"owner": "pager", "limit": 3, "offset": per_page}
+        ).json()
+    assert [item["task"] for item in rest] == [
+        f"paged task {n:03}" for n in range(per_page + 1, per_page + 4)
+    ]

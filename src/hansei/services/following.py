@@ -53,10 +53,11 @@ def follow_ups(
     timezone: str,
     today: dt.date | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[FollowUp]:
     """The items `filters` select, judged as of `today` (default: the team's today)."""
     day = today or team_today(timezone)
-    items = find_action_items(database, filters, limit=limit)
+    items = find_action_items(database, filters, limit=limit, offset=offset)
     changes = last_status_changes(database, items)
     return [
         judge(

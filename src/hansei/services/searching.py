@@ -34,10 +34,14 @@ def search_postmortems(
 
 
 def find_action_items(
-    database: Database, filters: ActionFilters | None = None, *, limit: int | None = None
+    database: Database,
+    filters: ActionFilters | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ActionItemRecord]:
     with database.reading() as session:
-        return queries.action_items(session, filters, limit=limit)
+        return queries.action_items(session, filters, limit=limit, offset=offset)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,11 @@ class ActionItemRecord:
 
 
 def action_items(
-    session: Session, filters: ActionFilters | None = None, *, limit: int | None = None
+    session: Session,
+    filters: ActionFilters | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ActionItemRecord]:
     """Action items of every postmortem, the soonest due first (no due date last)."""
     filters = filters or ActionFilters()
@@ -84,6 +88,8 @@ def action_items(
     statement = statement.order_by(by_due, ActionItemRow.postmortem_id, ActionItemRow.position)
     if limit is not None:
         statement = statement.limit(limit)
+    if offset:
+        statement = statement.offset(offset)
     return [ActionItemRecord(*row) for row in session.execute(statement)]
 
 

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
+from hansei.model.limits import MAX_REVISION
 from hansei.services import searching
 from hansei.services.accounts import SignedIn
 from hansei.services.following import follow_ups, team_today
@@ -58,6 +59,7 @@ async def action_items(
     service: str | None = None,
     overdue: Annotated[bool, Query(description="only items past due and not done")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=MAX_REVISION)] = 0,
 ) -> list[ActionItemRead]:
     """Action items of every postmortem, soonest due first. Overdue is judged on today's
     date in the team's timezone."""
@@ -71,5 +73,13 @@ async def action_items(
         service=service,
         overdue_on=now if overdue else None,
     )
-    found = follow_ups(context.database, filters, timezone=timezone, today=now, limit=limit)
+    found = await run_in_threadpool(
+        follow_ups,
+        context.database,
+        filters,
+        timezone=timezone,
+        today=now,
+        limit=limit,
+        offset=offset,
+    )
     return [action_read(follow_up) for follow_up in found]

@@ -3,16 +3,22 @@ postmortem."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
+from hansei.model.limits import MAX_REVISION
 from hansei.services import searching
 from hansei.services.accounts import SignedIn
-from hansei.services.following import Grouping, follow_ups, grouped, team_today
+from hansei.services.connection import Database
+from hansei.services.following import FollowUp, Grouping, follow_ups, grouped, team_today
 from hansei.services.searching import ActionFilters
 from hansei.web.action_items import action_read
 from hansei.web.auth import require
@@ -21,6 +27,7 @@ from hansei.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
+PAGE_SIZE = 100
 
 
 @router.get("/actions")
@@ -34,6 +41,7 @@ async def actions_page(
     status: str = "",
     service: str = "",
     group: str = "",
+    page: Annotated[int, Query(le=MAX_REVISION // PAGE_SIZE)] = 1,
 ) -> Response:
     context = app_context(request)
     timezone = context.settings.timezone
@@ -46,28 +54,73 @@ async def actions_page(
         service=service.strip() or None,
         overdue_on=now if overdue else None,
     )
-    found = follow_ups(context.database, filters, timezone=timezone, today=now, limit=500)
     grouping = Grouping(group) if group in Grouping.__members__ else Grouping.horizon
-    groups = grouped(context.database, found, grouping)
+    page = max(page, 1)
+    found = await run_in_threadpool(
+        _actions_page, context.database, filters, grouping, timezone, now, page
+    )
+    query = {
+        "owner": owner,
+        "mine": mine,
+        "overdue": overdue,
+        "horizon": horizon,
+        "status": status,
+        "service": service,
+        "group": grouping.value,
+    }
+    first = (page - 1) * PAGE_SIZE + 1
     return render(
         request,
         "actions.html",
         user,
-        groups=[(name, [action_read(f) for f in rows]) for name, rows in groups],
+        groups=[(name, [action_read(f) for f in rows]) for name, rows in found.groups],
         grouping=grouping.value,
         groupings=[g.value for g in Grouping],
-        count=len(found),
+        count=found.count,
+        first=first,
+        last=first + found.count - 1,
+        paged=page > 1 or found.more,
+        previous_url=f"/actions?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
+        next_url=f"/actions?{urlencode({**query, 'page': page + 1})}" if found.more else None,
         today=now,
-        query={
-            "owner": owner,
-            "mine": mine,
-            "overdue": overdue,
-            "horizon": horizon,
-            "status": status,
-            "service": service,
-            "group": grouping.value,
-        },
+        query=query,
         horizons=[h.value for h in Horizon],
         statuses=[s.value for s in ActionStatus],
-        services=searching.known_services(context.database),
+        services=found.services,
+    )
+
+
+@dataclass(frozen=True)
+class ActionsPage:
+    groups: list[tuple[str, list[FollowUp]]]
+    count: int
+    more: bool
+    services: list[str]
+
+
+def _actions_page(
+    database: Database,
+    filters: ActionFilters,
+    grouping: Grouping,
+    timezone: str,
+    today: dt.date,
+    page: int,
+) -> ActionsPage:
+    """One page of items, soonest due first, read in a worker thread: the event loop
+    goes on answering other requests meanwhile."""
+    # One more than a page tells whether a next page exists without counting every item.
+    found = follow_ups(
+        database,
+        filters,
+        timezone=timezone,
+        today=today,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    items = found[:PAGE_SIZE]
+    return ActionsPage(
+        groups=grouped(database, items, grouping),
+        count=len(items),
+        more=len(found) > PAGE_SIZE,
+        services=searching.known_services(database),
     )
