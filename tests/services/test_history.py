@@ -234,3 +234,20 @@ def test_every_review_status_is_stored_and_read_back(
     created = saving.create_postmortem(database, original, user="mori")
     stored = history.get_postmortem(database, created.postmortem_id)
     assert stored.postmortem.reviews[-1].status is status
+
+
+def test_the_current_revision_is_read_once_and_never_stale(database: Database) -> None:
+    first = _example()
+    pid = saving.create_postmortem(database, first, user="mori").postmortem_id
+    read = history.current(database, pid)
+    assert (read.revision, read.postmortem) == (1, first)
+    assert history.current(database, pid) is read
+    assert history.current(database, pid[:8]) is read
+    saving.update_postmortem(database, pid, _retitled(first, "二版"), user="ito", base_revision=1)
+    changed = history.current(database, pid)
+    assert (changed.revision, changed.postmortem.title, changed.updated_by) == (2, "二版", "ito")
+    history.restore_revision(database, pid, 1, user="mori")
+    restored = history.current(database, pid)
+    assert (restored.revision, restored.postmortem.title) == (3, first.title)
+    with pytest.raises(NotFoundError):
+        history.current(database, "0" * 32)

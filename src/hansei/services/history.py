@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import threading
+import weakref
+from collections import OrderedDict
 
+from hansei.errors import NotFoundError
 from hansei.markdown import render_markdown
 from hansei.markdown.lines import split_keeping_ends
 from hansei.model import Postmortem
@@ -21,6 +25,40 @@ def resolve(database: Database, reference: str) -> str:
 def get_postmortem(database: Database, postmortem_id: str) -> StoredPostmortem:
     with database.reading() as session:
         return repo.get(session, postmortem_id)
+
+
+# Revisions read lately, by what names their content: a revision never changes, so one
+# read and validated once serves every later view of it without decoding it again.
+_RECENT: weakref.WeakKeyDictionary[Database, OrderedDict[tuple[str, int, str], StoredPostmortem]]
+_RECENT = weakref.WeakKeyDictionary()
+_RECENT_KEPT = 256
+_RECENT_LOCK = threading.Lock()
+
+
+def current(database: Database, reference: str) -> StoredPostmortem:
+    """The current revision of the postmortem that `reference` (an id or a prefix of
+    one) names, read whole only if it was not read lately."""
+    with database.reading() as session:
+        exact = repo.normalise_id(reference)
+        now = repo.head(session, exact) if exact else None
+        if now is None:
+            now = repo.head(session, repo.resolve_id(session, reference))
+        if now is None:
+            raise NotFoundError(f"no postmortem {reference}")
+        key = (now.id, now.revision, now.content_hash)
+        with _RECENT_LOCK:
+            kept = _RECENT.setdefault(database, OrderedDict())
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+        if found is not None and found.updated_at == now.updated_at:
+            return found
+        stored = repo.get(session, now.id)
+    with _RECENT_LOCK:
+        kept[(stored.id, stored.revision, stored.content_hash)] = stored
+        if len(kept) > _RECENT_KEPT:
+            kept.popitem(last=False)
+    return stored
 
 
 def list_revisions(database: Database, postmortem_id: str) -> list[RevisionInfo]:

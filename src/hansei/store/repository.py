@@ -249,6 +249,31 @@ def get(session: Session, postmortem_id: str, *, for_update: bool = False) -> St
     )
 
 
+@dataclass(frozen=True)
+class Head:
+    """What names a postmortem's current revision, without its document."""
+
+    id: str
+    revision: int
+    content_hash: str
+    updated_at: dt.datetime
+    updated_by: str
+
+
+_HEAD = sa.select(
+    PostmortemRow.id,
+    PostmortemRow.revision,
+    PostmortemRow.content_hash,
+    PostmortemRow.updated_at,
+    PostmortemRow.updated_by,
+).where(PostmortemRow.id == sa.bindparam("id"))
+
+
+def head(session: Session, postmortem_id: str) -> Head | None:
+    row = session.execute(_HEAD, {"id": postmortem_id}).first()
+    return None if row is None else Head(*row)
+
+
 def resolve_id(session: Session, reference: str) -> str:
     """The full id of a postmortem named by its id or an unambiguous prefix of it."""
     wanted = normalise_id(reference)

@@ -278,11 +278,11 @@ async def read_postmortem(
     """One postmortem as JSON (with its computed figures), Markdown or an HTML page."""
     context = app_context(request)
     database = context.database
-    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    stored = await run_in_threadpool(history.current, database, postmortem_id)
     postmortem = (
         stored.postmortem
         if revision is None
-        else history.revision_document(database, stored.id, revision)
+        else await run_in_threadpool(history.revision_document, database, stored.id, revision)
     )
     number = revision or stored.revision
     headers = {"ETag": f'"{number}"'}

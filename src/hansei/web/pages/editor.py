@@ -153,7 +153,7 @@ async def create(request: Request, user: Writer) -> Response:
 @router.get("/postmortems/{postmortem_id}/edit")
 async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Response:
     database = app_context(request).database
-    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    stored = await run_in_threadpool(history.current, database, postmortem_id)
     return _editor(
         request,
         user,

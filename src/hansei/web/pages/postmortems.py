@@ -225,7 +225,7 @@ def _view(postmortem: Postmortem, settings: Settings) -> DocumentView:
 async def postmortem_page(postmortem_id: str, request: Request, user: Reader) -> Response:
     context = app_context(request)
     database = context.database
-    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    stored = await run_in_threadpool(history.current, database, postmortem_id)
     view = await document_view(stored, context.settings)
     return render(
         request,
@@ -244,8 +244,9 @@ async def postmortem_page(postmortem_id: str, request: Request, user: Reader) ->
 @router.get("/postmortems/{postmortem_id}/export.md")
 async def export_markdown(postmortem_id: str, request: Request, user: Reader) -> Response:
     database = app_context(request).database
-    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
-    text = with_id_comment(render_markdown(stored.postmortem), stored.id, stored.revision)
+    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    markdown = await run_in_threadpool(render_markdown, stored.postmortem)
+    text = with_id_comment(markdown, stored.id, stored.revision)
     name = f"postmortem-{stored.id[:8]}-r{stored.revision}.md"
     return Response(
         text,
@@ -278,8 +279,8 @@ async def history_page(
     new: RevisionNumber | None = None,
 ) -> Response:
     database = app_context(request).database
-    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
-    revisions = history.list_revisions(database, stored.id)
+    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    revisions = await run_in_threadpool(history.list_revisions, database, stored.id)
     new = new or stored.revision
     old = old or max(1, new - 1)
     diff = (
