@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -293,6 +294,38 @@ def test_when_many_match_the_newest_stored_come_first(
         assert found == ids[::-1][:3]
     else:  # PostgreSQL: the most recently detected (none is), then by id
         assert found == sorted(ids)[:3]
+
+
+def test_many_matches_come_newest_detected_first_a_page_at_a_time(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANKED_AT_MOST", 2)
+    monkeypatch.setattr(search_module, "TITLE_FIRST_AT_MOST", 2)
+    detected: dict[str, int] = {}
+    for day in range(1, 9):
+        # Every other one holds the word; the others come between them in time.
+        summary = "ロールバックした" if day % 2 else "再起動した"
+        document = postmortem(
+            title=f"障害 {day}",
+            summary=summary,
+            times={"detected": f"2025-03-0{day}T10:00:00+09:00"},
+            impact={"severity": "high" if day < 7 else "low"},
+        )
+        created = saving.create_postmortem(database, document, user="t").postmortem_id
+        detected[created] = day
+    newest_matching = sorted((d for d in detected.values() if d % 2), reverse=True)
+
+    def days(query: str, filters: SearchFilters | None = None, **options: Any) -> list[int]:
+        found = search_postmortems(database, query, filters, **options)
+        return [detected[hit.id] for hit in found]
+
+    if database.dialect == "postgresql":
+        assert days("ロールバック", limit=3) == newest_matching[:3]
+        assert days("ロールバック", limit=3, offset=2) == newest_matching[2:5]
+        assert days("ロールバック", SearchFilters(severity="high")) == [5, 3, 1]
+    else:  # SQLite: the newest stored
+        assert days("ロールバック", limit=3) == newest_matching[:3]
+    assert sorted(days("ロールバック")) == sorted(newest_matching)
 
 
 def test_the_bigram_vector_holds_each_character_and_pair_once() -> None:

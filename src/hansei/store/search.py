@@ -104,15 +104,9 @@ def _run(
     offset: int,
     window: int | None,
 ) -> list[sa.Row[Any]]:
-    statement = sa.select(
-        PostmortemRow.id,
-        PostmortemRow.title,
-        PostmortemRow.status,
-        PostmortemRow.severity,
-        PostmortemRow.detected_at,
-        PostmortemRow.author,
-        SearchDocumentRow.display,
-    ).join(SearchDocumentRow, SearchDocumentRow.postmortem_id == PostmortemRow.id)
+    statement = sa.select(*_HIT_COLUMNS, SearchDocumentRow.display).join(
+        SearchDocumentRow, SearchDocumentRow.postmortem_id == PostmortemRow.id
+    )
     order: list[Any] = []
     if terms and session.get_bind().dialect.name == "sqlite":
         hits, title_first = _sqlite_hits(session, terms, window)
@@ -122,13 +116,44 @@ def _run(
         order.append(hits.c.score)
     elif terms:
         matching = [_pg_term(term) for term in terms]
-        statement = statement.where(*matching)
         if _few_matches(session, matching):
+            statement = statement.where(*matching)
             order.append(_titles_matched(terms, sa.func.strpos))
+        else:
+            statement = _newest_matching(matching)
     statement = statement.where(*filter_conditions(filter_keys(filters)))
     order += [PostmortemRow.detected_at.desc().nulls_last(), PostmortemRow.id]
     statement = statement.order_by(*order).limit(limit).offset(offset)
     return list(session.execute(statement, filter_parameters(filters)).all())
+
+
+_HIT_COLUMNS = (
+    PostmortemRow.id,
+    PostmortemRow.title,
+    PostmortemRow.status,
+    PostmortemRow.severity,
+    PostmortemRow.detected_at,
+    PostmortemRow.author,
+)
+
+
+def _newest_matching(matching: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    """Many matches on PostgreSQL: postmortems newest first from the index, each one's
+    text checked in turn, until the page is full.
+
+    PostgreSQL cannot estimate how many documents a LIKE matches; it guesses few, and
+    checks every candidate the indexes give before sorting them (for a word in every
+    document, each of them: 110 ms at 3,000 where this reads 20 in 0.6 ms). OFFSET 0
+    keeps the check a step of the walk rather than a join it would plan the same way."""
+    matched = (
+        sa.select(SearchDocumentRow.display)
+        .where(SearchDocumentRow.postmortem_id == PostmortemRow.id, *matching)
+        .offset(0)
+        .lateral("matched")
+    )
+    return sa.select(*_HIT_COLUMNS, matched.c.display).join_from(
+        PostmortemRow, matched, sa.true()
+    )
 
 
 def _titles_matched(terms: list[str], position: Any) -> sa.UnaryExpression[Any]:
