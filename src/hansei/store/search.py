@@ -151,9 +151,7 @@ def _newest_matching(matching: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
         .offset(0)
         .lateral("matched")
     )
-    return sa.select(*_HIT_COLUMNS, matched.c.display).join_from(
-        PostmortemRow, matched, sa.true()
-    )
+    return sa.select(*_HIT_COLUMNS, matched.c.display).join_from(PostmortemRow, matched, sa.true())
 
 
 def _titles_matched(terms: list[str], position: Any) -> sa.UnaryExpression[Any]:

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from hansei.errors import AuthenticationError, PermissionDeniedError
 from hansei.model.access import Permission, allows
@@ -38,10 +39,12 @@ async def signed_in(request: Request) -> SignedIn:
     database = app_context(request).database
     header = request.headers.get("authorization", "")
     scheme, _, credential = header.partition(" ")
+    # Looked up in a worker thread: a database slow to answer (a busy pool, a lock)
+    # would otherwise stall every other request on the event loop meanwhile.
     if scheme.lower() == "bearer" and credential.strip():
-        return accounts.token_user(database, credential.strip())
+        return await run_in_threadpool(accounts.token_user, database, credential.strip())
     token = request.cookies.get(SESSION_COOKIE)
-    user = accounts.session_user(database, token) if token else None
+    user = await run_in_threadpool(accounts.session_user, database, token) if token else None
     if user is None:
         raise NotSignedInError("sign in first: no session cookie and no API token")
     if request.method not in _SAFE_METHODS:

@@ -1,0 +1,62 @@
+"""No request holds the event loop while it waits for the database: with a table
+locked by another connection, the request waits and /health goes on answering."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hansei.model.access import Role
+from hansei.services import saving
+from tests.databases import fresh_database
+from tests.factories import postmortem
+from tests.web.site import Site, site_serving
+
+
+@pytest.fixture
+def postgresql_site(tmp_path: Path) -> Iterator[Site]:
+    """On PostgreSQL alone: there another connection can hold a request back (a table lock)."""
+    with fresh_database("postgresql", tmp_path) as database, site_serving(database) as site:
+        yield site
+
+
+@pytest.mark.parametrize(
+    ("path", "table", "as_browser"),
+    [
+        ("/api/v1/postmortems", "api_tokens", False),
+        ("/", "sessions", True),
+        ("/postmortems/{id}", "postmortems", True),
+        ("/postmortems/{id}/history", "revisions", True),
+        ("/api/v1/postmortems/{id}", "postmortems", False),
+        ("/actions", "action_items", True),
+        ("/api/v1/action-items", "action_items", False),
+    ],
+)
+def test_a_request_waiting_for_the_database_leaves_the_server_answering(
+    postgresql_site: Site, path: str, table: str, as_browser: bool
+) -> None:
+    site = postgresql_site
+    stored = saving.create_postmortem(site.database, postmortem(title="待つ"), user="t")
+    target = path.format(id=stored.postmortem_id)
+    client = site.browser(Role.viewer).client if as_browser else site.api(Role.viewer)
+    assert client.get(target).status_code == 200
+    answers: list[int] = []
+    with site.database.engine.connect() as holder:
+        holder.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        waiting = threading.Thread(target=lambda: answers.append(client.get(target).status_code))
+        waiting.start()
+        try:
+            # The request is now waiting for the lock: the event loop must not wait with it.
+            time.sleep(0.5)
+            assert waiting.is_alive()
+            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
+        finally:
+            holder.rollback()
+            waiting.join(timeout=30)
+            client.close()
+    assert answers == [200]
