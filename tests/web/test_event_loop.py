@@ -29,6 +29,8 @@ def postgresql_site(tmp_path: Path) -> Iterator[Site]:
     ("path", "table", "as_browser"),
     [
         ("/api/v1/postmortems", "api_tokens", False),
+        ("/api/v1/postmortems", "postmortems", False),
+        ("/api/v1/reviews/waiting", "postmortem_reviewers", False),
         ("/", "sessions", True),
         ("/postmortems/{id}", "postmortems", True),
         ("/postmortems/{id}/history", "revisions", True),

@@ -243,7 +243,8 @@ async def list_postmortems(
 ) -> Response:
     """Postmortems, filtered and sorted, one page at a time (`total` counts them all)."""
     context = app_context(request)
-    summaries, total = searching.list_postmortems(
+    summaries, total = await run_in_threadpool(
+        searching.list_postmortems,
         context.database,
         query.filters(context.settings.timezone),
         sort=query.sort,

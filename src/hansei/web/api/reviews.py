@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from hansei.model.access import Permission
 from hansei.model.limits import MAX_REVISION
@@ -99,8 +100,12 @@ async def waiting(
 ) -> list[PostmortemSummaryRead]:
     """Postmortems in review that name you as a reviewer, the longest waiting first,
     a page at a time; the `X-Total-Count` header says how many there are in all."""
-    summaries, total = searching.waiting_for_review(
-        app_context(request).database, user.user.name, limit=limit, offset=offset
+    summaries, total = await run_in_threadpool(
+        searching.waiting_for_review,
+        app_context(request).database,
+        user.user.name,
+        limit=limit,
+        offset=offset,
     )
     response.headers["X-Total-Count"] = str(total)
     return [PostmortemSummaryRead.model_validate(s, from_attributes=True) for s in summaries]
