@@ -357,11 +357,16 @@ def datasette_endpoints(name: str, postmortem_id: str) -> tuple[Endpoint, ...]:
         return f"/{name}.json?{query}&_shape=array"
 
     return (
-        Endpoint("list page", f"/{name}/postmortems?_size=25&{columns}", ""),
+        # Without facet suggestions, which read every row's columns on each view: with
+        # them datasette's table page outlasted wrk's timeout on the heavy store.
+        Endpoint(
+            "list page", f"/{name}/postmortems?_size=25&{columns}&_nosuggest=1&_nofacet=1", ""
+        ),
         Endpoint("postmortem page", f"/{name}/postmortems/{postmortem_id}", ""),
         Endpoint(LIST_API, f"/{name}/postmortems.json?_size=20&{columns}&_shape=array", ""),
         Endpoint("postmortem API", f"/{name}/postmortems/{postmortem_id}.json", ""),
         *(Endpoint(SEARCH_PREFIX + group, search(word), "") for group, word in SEARCHES.items()),
+        Endpoint("actions page", f"/{name}/action_items?_size=100&_sort=due&_nosuggest=1", ""),
         Endpoint("action items API", f"/{name}/action_items.json?_size=200&_sort=due", ""),
     )
 
