@@ -47,7 +47,7 @@ def test_many_files_across_batches_are_each_stored_whole(
     assert (report.updated, report.unchanged, report.failed) == ([], [], [])
     # The report keeps the files' order.
     titles = [history.get_postmortem(database, pid).postmortem.title for pid in report.created]
-    assert [title.endswith(f"#{number}") for number, title in enumerate(titles)] == [True] * 9
+    assert [str(title).endswith(f"#{number}") for number, title in enumerate(titles)] == [True] * 9
     for pid, path in zip(report.created, paths, strict=True):
         (revision,) = history.list_revisions(database, pid)
         assert (revision.kind, revision.created_by) == ("import", "mori")
@@ -140,7 +140,7 @@ def test_a_file_the_database_refuses_is_named_and_the_rest_of_its_batch_go_in(
     assert failure == ImportFailure(failure.source, failure.reason)
     assert len(report.created) == 6
     titles = [history.get_postmortem(database, pid).postmortem.title for pid in report.created]
-    assert [title.rsplit("#", 1)[1] for title in titles] == ["0", "1", "2", "3", "5", "6"]
+    assert [str(title).rsplit("#", 1)[1] for title in titles] == ["0", "1", "2", "3", "5", "6"]
     # Nothing of the refused file was written: no revision, no rows, no search entry.
     for table in ("postmortems", "revisions", "search_documents"):
         assert _count(database, table) == 6
