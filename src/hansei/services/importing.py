@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from hansei.config import DEFAULT_LIMITS, DocumentLimits
 from hansei.errors import DocumentError
-from hansei.metrics import key_times
 from hansei.services.documents import load_with_id, require_postmortem
 from hansei.store import Database, describe
 from hansei.store import repository as repo
@@ -150,11 +149,18 @@ def _second_with_id(loaded: LoadedFile, sources_of_ids: dict[str, str]) -> str |
     return f"{loaded.source}:1: carries the same hansei-id as {first}; import one of them"
 
 
-# Documents are written a batch per transaction, each inside a savepoint of its
-# own: one document is all there or not there at all, and the commit (where FTS5
-# writes its index) is paid once per batch, not once per file.
+# Documents are written a batch per transaction: one document is all there or not
+# there at all, and the commit (where FTS5 writes its index) is paid once per batch,
+# not once per file. The new postmortems of a batch go in together, a few statements
+# for all of them; a file that matches a stored postmortem (or another file of the
+# batch) is then written on its own, inside a savepoint. Should the database refuse
+# the batch, it is written again a file at a time, each inside a savepoint, so that
+# the file it refused is named and the others still go in.
 _BATCH_DOCUMENTS = 64
 _BATCH_SECONDS = 0.5
+
+_Outcome = tuple[str, str] | ImportFailure
+"""(`created` | `updated` | `unchanged`, the postmortem's id), or why it was not stored."""
 
 
 def _write_batch(
@@ -165,42 +171,104 @@ def _write_batch(
     report: ImportReport,
     on_progress: Callable[[str], None] | None,
 ) -> None:
-    stored: list[tuple[str, str]] = []
-    refused: list[ImportFailure] = []
     try:
         with database.transaction() as session:
-            for loaded in batch:
-                assert loaded.prepared is not None
-                try:
-                    with session.begin_nested():
-                        stored.append(
-                            _store(
-                                session,
-                                loaded.prepared,
-                                document_id=loaded.document_id,
-                                user=user,
-                                source=loaded.source,
-                            )
-                        )
-                except SQLAlchemyError as error:
-                    reason = f"{loaded.source}: the database refused it: {_reason(error)}"
-                    refused.append(ImportFailure(loaded.source, reason))
-    except SQLAlchemyError as error:
-        stored = []
-        refused = [
-            ImportFailure(item.source, f"{item.source}: not saved: {_reason(error)}")
-            for item in batch
-        ]
-    for outcome, postmortem_id in stored:
-        getattr(report, outcome).append(postmortem_id)
+            outcomes = _store_batch(session, batch, user=user)
+    except SQLAlchemyError:
+        outcomes = _write_one_by_one(database, batch, user=user)
+    refused: list[ImportFailure] = []
+    for outcome in outcomes:
+        if isinstance(outcome, ImportFailure):
+            refused.append(outcome)
+        else:
+            getattr(report, outcome[0]).append(outcome[1])
     report.failed.extend(refused)
     if on_progress is not None:
         for loaded in batch:
             on_progress(loaded.source)
 
 
+def _write_one_by_one(database: Database, batch: list[LoadedFile], *, user: str) -> list[_Outcome]:
+    try:
+        with database.transaction() as session:
+            return [_store_in_savepoint(session, loaded, user=user) for loaded in batch]
+    except SQLAlchemyError as error:
+        return [
+            ImportFailure(item.source, f"{item.source}: not saved: {_reason(error)}")
+            for item in batch
+        ]
+
+
+def _store_in_savepoint(session: Session, loaded: LoadedFile, *, user: str) -> _Outcome:
+    assert loaded.prepared is not None
+    try:
+        with session.begin_nested():
+            return _store(
+                session,
+                loaded.prepared,
+                document_id=loaded.document_id,
+                user=user,
+                source=loaded.source,
+            )
+    except SQLAlchemyError as error:
+        reason = f"{loaded.source}: the database refused it: {_reason(error)}"
+        return ImportFailure(loaded.source, reason)
+
+
+def _store_batch(session: Session, batch: list[LoadedFile], *, user: str) -> list[_Outcome]:
+    """Each file's outcome, in order, as `_store` one after another would have it."""
+    prepared = [loaded.prepared for loaded in batch]
+    assert all(item is not None for item in prepared)
+    documents = [item for item in prepared if item is not None]
+    wanted = [
+        repo.normalise_id(loaded.document_id) if loaded.document_id else None for loaded in batch
+    ]
+    incidents = [(item.columns["title"], item.columns["detected_at"]) for item in documents]
+    repo.lock_many_for_matching(
+        session,
+        [
+            wanted_id or f"{title}|{detected}"
+            for wanted_id, (title, detected) in zip(wanted, incidents, strict=True)
+        ],
+    )
+    stored_ids = repo.existing_ids(session, [wanted_id for wanted_id in wanted if wanted_id])
+    by_incident = repo.first_by_title_and_detection(session, incidents)
+    by_content = repo.first_by_content(session, [item.digest for item in documents])
+
+    # A file that matches nothing stored and nothing before it in the batch is new:
+    # those go in together. The others are written after them, in order, each as
+    # `_store` writes it; they cannot match a new one (they share none of its keys).
+    outcomes: list[_Outcome | None] = [None] * len(batch)
+    fresh: list[repo.NewPostmortem] = []
+    one_by_one: list[int] = []
+    seen: set[tuple[object, ...]] = set()
+    for index, (loaded, item) in enumerate(zip(batch, documents, strict=True)):
+        wanted_id, incident = wanted[index], incidents[index]
+        keys: set[tuple[object, ...]] = {("content", item.digest)}
+        if wanted_id is not None:
+            keys.add(("id", wanted_id))
+        if incident[0] and incident[1] is not None:
+            keys.add(("incident", *incident))
+        matched = wanted_id in stored_ids or incident in by_incident or item.digest in by_content
+        if matched or not keys.isdisjoint(seen):
+            one_by_one.append(index)
+        else:
+            postmortem_id = wanted_id or repo.new_id()
+            fresh.append(repo.NewPostmortem(postmortem_id, item, _note(loaded.source)))
+            outcomes[index] = ("created", postmortem_id)
+        seen |= keys
+    repo.create_many(session, fresh, user=user, kind="import")
+    for index in one_by_one:
+        outcomes[index] = _store_in_savepoint(session, batch[index], user=user)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
 def _reason(error: SQLAlchemyError) -> str:
     return describe(error)
+
+
+def _note(source: str | None) -> str:
+    return f"imported from {source}" if source else "imported"
 
 
 def _store(
@@ -212,20 +280,19 @@ def _store(
     source: str | None,
 ) -> tuple[str, str]:
     """(`created` | `updated` | `unchanged`, the postmortem's id)."""
-    postmortem = prepared.postmortem
+    title, detected = prepared.columns["title"], prepared.columns["detected_at"]
     wanted = repo.normalise_id(document_id) if document_id else None
-    detected = key_times(postmortem).detected
-    repo.lock_for_matching(session, wanted or f"{postmortem.title}|{detected}")
+    repo.lock_for_matching(session, wanted or f"{title}|{detected}")
     if wanted is not None and repo.exists(session, wanted):
         target: str | None = wanted
     else:
         # Title and detection time name an incident (also one exported from another
         # database, whose id this one does not know); a document with neither (an
         # early draft) is recognised by its content, so importing it twice is harmless.
-        target = repo.find_by_title_and_detection(
-            session, postmortem.title, detected
-        ) or repo.find_by_content(session, prepared.digest)
-    note = f"imported from {source}" if source else "imported"
+        target = repo.find_by_title_and_detection(session, title, detected) or repo.find_by_content(
+            session, prepared.digest
+        )
+    note = _note(source)
     if target is None:
         result = repo.create(
             session, prepared, user=user, postmortem_id=wanted, kind="import", note=note

@@ -21,10 +21,10 @@ class PreparedDocument:
     """Everything a save writes, computed without the database.
 
     Import prepares documents in worker processes, so the one process that
-    writes does little more than run the SQL.
+    writes does little more than run the SQL (and is sent no model to rebuild:
+    the columns and the document say all a write needs).
     """
 
-    postmortem: Postmortem
     document: dict[str, Any]
     digest: str
     columns: dict[str, Any]
@@ -47,10 +47,9 @@ def prepare(postmortem: Postmortem, *, dialect: str = "sqlite") -> PreparedDocum
         raise DocumentError(
             f"the document cannot be stored: {error.problem}", field=error.field
         ) from error
-    text = search_text(postmortem)
+    text = search_text(postmortem, document)
     sqlite = dialect == "sqlite"
     return PreparedDocument(
-        postmortem=postmortem,
         document=document,
         digest=content_hash(document),
         columns=summary_columns(postmortem),

@@ -11,6 +11,7 @@ from hansei.store.tables import SearchDocumentRow, table_of
 
 _SEARCH = table_of(SearchDocumentRow)
 _INSERT_SEARCH = sa.insert(_SEARCH).returning(_SEARCH.c.id)
+_INSERT_SEARCH_MANY = sa.insert(_SEARCH).returning(_SEARCH.c.postmortem_id, _SEARCH.c.id)
 
 _FTS_DELETE = {
     table: sa.text(
@@ -71,3 +72,36 @@ def _fts(
     session.execute(
         statements["search_bigram"], {"id": row_id, "title": bigrams[0], "body": bigrams[1]}
     )
+
+
+def write_many(session: Session, documents: list[tuple[str, PreparedDocument]]) -> None:
+    """`write` for postmortems new to the index, each table's rows in one statement."""
+    if not documents:
+        return
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    connection = session.connection()
+    rows = []
+    for postmortem_id, prepared in documents:
+        text = prepared.search
+        row: dict[str, str | None] = {
+            "postmortem_id": postmortem_id,
+            "title": text.title,
+            "body": text.body,
+            "display": text.display,
+        }
+        if not sqlite:
+            row["bigrams"] = prepared.bigram_vector
+        rows.append(row)
+    row_ids = dict(connection.execute(_INSERT_SEARCH_MANY, rows).tuples().all())
+    if not sqlite:
+        return
+    trigrams = []
+    bigrams = []
+    for postmortem_id, prepared in documents:
+        text = prepared.search
+        row_id = row_ids[postmortem_id]
+        tokens = prepared.bigrams or (bigram_tokens(text.title), bigram_tokens(text.body))
+        trigrams.append({"id": row_id, "title": text.title, "body": text.body})
+        bigrams.append({"id": row_id, "title": tokens[0], "body": tokens[1]})
+    connection.execute(_FTS_INSERT["search_trigram"], trigrams)
+    connection.execute(_FTS_INSERT["search_bigram"], bigrams)

@@ -8,6 +8,7 @@ exactly this rule, so the same query finds the same postmortems on both.
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,9 +52,10 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def search_text(postmortem: Postmortem) -> SearchText:
-    """The title and every other text field, one value a line."""
-    document = postmortem.to_json_dict()
+def search_text(postmortem: Postmortem, document: dict[str, Any] | None = None) -> SearchText:
+    """The title and every other text field, one value a line; `document` is the
+    postmortem's `to_json_dict()` when the caller has it already."""
+    document = dict(postmortem.to_json_dict() if document is None else document)
     title = document.pop("title") or ""
     body = "\n".join(_strings(document))
     display = f"{title}\n{body}" if title else body
@@ -137,10 +139,16 @@ def bigram_vector(title: str, body: str) -> str | None:
     for text in (title, body):
         for word in text.split():
             lexemes.update(word)
-            lexemes.update(word[i : i + 2] for i in range(len(word) - 1))
-    if sum(len(lexeme.encode("utf-8")) + 8 for lexeme in lexemes) > BIGRAM_VECTOR_MAX_BYTES:
+            lexemes.update(map(operator.add, word, word[1:]))
+    if not lexemes:
+        return ""
+    joined = " ".join(sorted(lexemes))
+    if len(joined.encode("utf-8")) + 7 * len(lexemes) + 1 > BIGRAM_VECTOR_MAX_BYTES:
         return None
-    return " ".join(_lexeme(lexeme) for lexeme in sorted(lexemes))
+    # A lexeme holds no white space (the text was split on it), so the lexemes can be
+    # quoted all at once, as `_lexeme` quotes each.
+    quoted = joined.replace("\\", "\\\\").replace("'", "''").replace(" ", "' '")
+    return f"'{quoted}'"
 
 
 def bigram_query(term: str) -> str:
