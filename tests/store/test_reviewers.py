@@ -8,10 +8,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from hansei.config import Settings
+from hansei.model.access import Role
 from hansei.services import saving
+from hansei.services.reviewing import actor_of, take_review_step
 from hansei.services.searching import (
     PostmortemSummary,
     SearchFilters,
+    SortOrder,
     list_postmortems,
     waiting_for_review,
 )
@@ -19,6 +23,7 @@ from hansei.store import Database, create_engine, open_database
 from hansei.store.mapping import prepare
 from hansei.store.migrate import upgrade
 from hansei.store.tables import PostmortemRow, ReviewerRow, table_of
+from hansei.workflow import ReviewAction
 from tests.databases import empty_database_url
 from tests.factories import postmortem
 
@@ -100,15 +105,49 @@ def test_upgrading_an_older_store_fills_the_reviewers(database_kind: str, tmp_pa
         try:
             with database.reading() as session:
                 rows = session.execute(
-                    sa.select(ReviewerRow.postmortem_id, ReviewerRow.reviewer_key).order_by(
-                        ReviewerRow.postmortem_id, ReviewerRow.reviewer_key
-                    )
+                    sa.select(
+                        ReviewerRow.postmortem_id,
+                        ReviewerRow.reviewer_key,
+                        ReviewerRow.status,
+                        ReviewerRow.updated_at,
+                    ).order_by(ReviewerRow.postmortem_id, ReviewerRow.reviewer_key)
                 ).all()
+            later = now + dt.timedelta(minutes=2)
             assert [tuple(row) for row in rows] == [
-                ("pm0", "ito"),
-                ("pm0", "mori"),
-                ("pm2", "mori"),
+                ("pm0", "ito", "review", now),
+                ("pm0", "mori", "review", now),
+                ("pm2", "mori", "draft", later),
             ]
             assert _titles(waiting_for_review(database, "mori")[0]) == ["pm 0"]
         finally:
             database.dispose()
+
+
+def test_waiting_follows_each_save_and_review_step(database: Database) -> None:
+    first = _ask(database, "first", "review", ["@mori"])
+    _ask(database, "second", "review", ["@mori"])
+    assert _titles(waiting_for_review(database, "mori")[0]) == ["first", "second"]
+    # A save is a change: the first has now waited the least.
+    retitled = postmortem(title="first, edited", status="review", reviewers=["@mori"])
+    saving.update_postmortem(database, first, retitled, user="t", base_revision=1)
+    assert _titles(waiting_for_review(database, "mori")[0]) == ["second", "first, edited"]
+    by_change = list_postmortems(
+        database, SearchFilters(status="review", reviewer="mori"), sort=SortOrder.updated
+    )
+    assert (_titles(by_change[0]), by_change[1]) == (["first, edited", "second"], 2)
+    # Out of review, it waits for nobody.
+    take_review_step(
+        database,
+        first,
+        ReviewAction.request_changes,
+        actor=actor_of("ito", Role.reviewer),
+        settings=Settings(),
+        comment="more detail",
+    )
+    assert waiting_for_review(database, "mori")[1] == 1
+    drafts = list_postmortems(
+        database,
+        SearchFilters(status="draft", reviewer="mori"),
+        sort=SortOrder.longest_waiting,
+    )
+    assert (_titles(drafts[0]), drafts[1]) == (["first, edited"], 1)

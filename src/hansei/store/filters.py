@@ -62,7 +62,7 @@ def filter_conditions(keys: tuple[str, ...]) -> tuple[sa.ColumnElement[bool], ..
     when = sa.func.coalesce(PostmortemRow.detected_at, PostmortemRow.occurred_at)
     conditions: dict[str, sa.ColumnElement[bool]] = {
         # As IN rather than EXISTS: SQLite then starts from the few postmortems that
-        # name the service, where EXISTS would have it test every postmortem.
+        # name the service or the reviewer, where EXISTS would have it test every one.
         "service": PostmortemRow.id.in_(
             sa.select(ServiceRow.postmortem_id).where(
                 ServiceRow.service == sa.bindparam("filter_service")
@@ -79,9 +79,10 @@ def filter_conditions(keys: tuple[str, ...]) -> tuple[sa.ColumnElement[bool], ..
                 _in_owners(ActionItemRow.owner),
             ),
         ),
-        "reviewer": sa.exists().where(
-            ReviewerRow.postmortem_id == PostmortemRow.id,
-            ReviewerRow.reviewer_key == sa.bindparam("filter_reviewer"),
+        "reviewer": PostmortemRow.id.in_(
+            sa.select(ReviewerRow.postmortem_id).where(
+                ReviewerRow.reviewer_key == sa.bindparam("filter_reviewer")
+            )
         ),
     }
     return tuple(conditions[key] for key in keys)

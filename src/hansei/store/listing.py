@@ -17,7 +17,7 @@ from hansei.store.filters import (
     filter_keys,
     filter_parameters,
 )
-from hansei.store.tables import PostmortemRow, ServiceRow
+from hansei.store.tables import PostmortemRow, ReviewerRow, ServiceRow
 
 
 class SortOrder(StrEnum):
@@ -107,6 +107,50 @@ def _statements(keys: tuple[str, ...], sort: SortOrder) -> tuple[sa.Select[Any],
     return page, count
 
 
+_BY_LAST_CHANGE = {
+    SortOrder.longest_waiting: (ReviewerRow.updated_at.asc(), ReviewerRow.postmortem_id),
+    SortOrder.updated: (ReviewerRow.updated_at.desc(), ReviewerRow.postmortem_id),
+}
+_OUTER_BY_LAST_CHANGE = {
+    SortOrder.longest_waiting: (PostmortemRow.updated_at.asc(), PostmortemRow.id),
+    SortOrder.updated: (PostmortemRow.updated_at.desc(), PostmortemRow.id),
+}
+
+
+@lru_cache(maxsize=4)
+def _reviewer_statements(sort: SortOrder) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """A reviewer's postmortems in one status by last change ("waiting for my review"),
+    and how many: both from the reviewer rows' index alone, which repeats the status and
+    the last change, however many postmortems are in that status."""
+    conditions = (
+        ReviewerRow.reviewer_key == sa.bindparam("filter_reviewer"),
+        ReviewerRow.status == sa.bindparam("filter_status"),
+    )
+    count = sa.select(sa.func.count()).select_from(ReviewerRow).where(*conditions)
+    page_ids = (
+        sa.select(ReviewerRow.postmortem_id)
+        .where(*conditions)
+        .order_by(*_BY_LAST_CHANGE[sort])
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery("page_ids")
+    )
+    page = (
+        sa.select(*_SUMMARY_COLUMNS, count.scalar_subquery())
+        .join_from(PostmortemRow, page_ids, page_ids.c.postmortem_id == PostmortemRow.id)
+        .order_by(*_OUTER_BY_LAST_CHANGE[sort])
+    )
+    return page, count
+
+
+def _chosen_statements(
+    keys: tuple[str, ...], sort: SortOrder
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    if keys == ("status", "reviewer") and sort in _BY_LAST_CHANGE:
+        return _reviewer_statements(sort)
+    return _statements(keys, sort)
+
+
 def _summary(row: sa.Row[Any]) -> PostmortemSummary:
     """A row of _SUMMARY_COLUMNS, by position (faster than by name, a page at a time)."""
     return PostmortemSummary(
@@ -132,7 +176,7 @@ def list_postmortems(
     offset: int = 0,
 ) -> tuple[list[PostmortemSummary], int]:
     """One page of postmortems, and how many match the filters in all."""
-    page, count = _statements(filter_keys(filters), sort)
+    page, count = _chosen_statements(filter_keys(filters), sort)
     parameters = filter_parameters(filters)
     rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
     total = rows[0][10] if rows else session.execute(count, parameters).scalar_one()
@@ -145,7 +189,7 @@ def waiting_for_review(
     """Postmortems in review that name `reviewer` (`tanaka` or `@tanaka`) among their
     reviewers, the longest waiting first, a page at a time; and how many there are."""
     filters = SearchFilters(status="review", reviewer=reviewer)
-    page, count = _statements(filter_keys(filters), SortOrder.longest_waiting)
+    page, count = _chosen_statements(filter_keys(filters), SortOrder.longest_waiting)
     parameters = filter_parameters(filters)
     rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
     total = rows[0][10] if rows else session.execute(count, parameters).scalar_one()

@@ -17,7 +17,14 @@ from hansei.errors import NotFoundError
 from hansei.model import Postmortem
 from hansei.store import action_changes, search_index
 from hansei.store.mapping import PreparedDocument, postmortem_from_document, prepare
-from hansei.store.tables import CHILD_TABLES, PostmortemRow, RevisionRow, table_of
+from hansei.store.tables import (
+    CHILD_TABLES,
+    Base,
+    PostmortemRow,
+    ReviewerRow,
+    RevisionRow,
+    table_of,
+)
 
 # Core tables: writes skip the ORM's unit of work, which import would pay per row.
 _POSTMORTEMS = table_of(PostmortemRow)
@@ -117,7 +124,7 @@ def create(
         },
     )
     _add_revision(session, postmortem_id, 1, kind, None, document, digest, now, user, note)
-    _write_children(session, postmortem_id, prepared, replace=False)
+    _write_children(session, postmortem_id, prepared, now, replace=False)
     search_index.write(session, postmortem_id, prepared, replace=False)
     return WriteResult(postmortem_id, "created", 1, 1)
 
@@ -177,9 +184,9 @@ def create_many(
     )
     for row_class in CHILD_TABLES:
         rows = [
-            {**row, "postmortem_id": item.postmortem_id}
+            row
             for item in documents
-            for row in item.prepared.children[row_class.__tablename__]
+            for row in _child_rows(row_class, item.postmortem_id, item.prepared, now)
         ]
         if rows:
             connection.execute(_INSERT_CHILD[row_class], rows)
@@ -246,7 +253,7 @@ def update(
     action_changes.record(
         session, postmortem_id, prepared.children["action_items"], user=user, now=now
     )
-    _write_children(session, postmortem_id, prepared, replace=True)
+    _write_children(session, postmortem_id, prepared, now, replace=True)
     search_index.write(session, postmortem_id, prepared, replace=True)
     return WriteResult(postmortem_id, "updated", number, number)
 
@@ -279,19 +286,35 @@ def _add_revision(
     )
 
 
+def _child_rows(
+    row_class: type[Base], postmortem_id: str, prepared: PreparedDocument, now: dt.datetime
+) -> list[dict[str, Any]]:
+    rows = [
+        {**row, "postmortem_id": postmortem_id}
+        for row in prepared.children[row_class.__tablename__]
+    ]
+    if row_class is ReviewerRow:
+        # What "waiting for my review" sorts and counts by, beside who is asked.
+        status = prepared.columns["status"]
+        rows = [{**row, "status": status, "updated_at": now} for row in rows]
+    return rows
+
+
 def _write_children(
-    session: Session, postmortem_id: str, prepared: PreparedDocument, *, replace: bool
+    session: Session,
+    postmortem_id: str,
+    prepared: PreparedDocument,
+    now: dt.datetime,
+    *,
+    replace: bool,
 ) -> None:
     for row_class in CHILD_TABLES:
         table = table_of(row_class)
         if replace:
             session.execute(sa.delete(table).where(table.c.postmortem_id == postmortem_id))
-        values = prepared.children[row_class.__tablename__]
-        if values:
-            session.execute(
-                _INSERT_CHILD[row_class],
-                [{**row, "postmortem_id": postmortem_id} for row in values],
-            )
+        rows = _child_rows(row_class, postmortem_id, prepared, now)
+        if rows:
+            session.execute(_INSERT_CHILD[row_class], rows)
 
 
 def get(session: Session, postmortem_id: str, *, for_update: bool = False) -> StoredPostmortem:

@@ -167,14 +167,29 @@ class ReviewRow(Base):
 
 class ReviewerRow(Base):
     """Who a postmortem asks to review it, as `person` keys: "waiting for my review"
-    is an index lookup, not a read of every document in review."""
+    is an index lookup, not a read of every document in review.
+
+    `status` and `updated_at` repeat the postmortem's (every write rewrites these
+    rows), so that a reviewer's waiting postmortems, longest waiting first, and how
+    many there are, are read off one index whatever else the store holds."""
 
     __tablename__ = "postmortem_reviewers"
+    __table_args__ = (
+        sa.Index(
+            "ix_postmortem_reviewers_waiting",
+            "reviewer_key",
+            "status",
+            "updated_at",
+            "postmortem_id",
+        ),
+    )
 
     postmortem_id: Mapped[str] = mapped_column(
         sa.String(32), sa.ForeignKey("postmortems.id", ondelete="CASCADE"), primary_key=True
     )
-    reviewer_key: Mapped[str] = mapped_column(sa.Text, primary_key=True, index=True)
+    reviewer_key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class SearchDocumentRow(Base):
