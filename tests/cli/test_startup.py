@@ -19,7 +19,7 @@ HEAVY = (
     "sqlalchemy", "alembic", "psycopg", "jinja2", "uvicorn", "starlette", "fastapi", "httpx",
     "argon2", "hansei.store", "hansei.web", "hansei.markdown.html",
 )  # fmt: skip
-EXAMPLE = EXAMPLES / "2025-05-20-search-latency.en.md"
+EXAMPLE = (EXAMPLES / "2025-05-20-search-latency.en.md").relative_to(ROOT)  # run from ROOT
 
 # Runs the command line in a fresh interpreter, then names the heavy modules it loaded.
 RUN = """
