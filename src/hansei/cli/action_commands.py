@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import os
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,11 +17,12 @@ from hansei.cli.output import dump_json, error_console, fail, stdout_console
 from hansei.cli.settings import command_settings
 from hansei.config import Settings
 from hansei.errors import UsageError
-from hansei.integrations.github import GitHubIssues, checked_repository
 from hansei.model import ActionStatus, Horizon, issue_label
-from hansei.services import issue_export
 from hansei.services.following import FollowUp, Grouping, follow_ups, grouped, team_today
-from hansei.services.searching import ActionFilters, ActionItemRecord
+
+if TYPE_CHECKING:
+    from hansei.services import issue_export
+    from hansei.services.searching import ActionItemRecord
 
 _COLUMNS = (
     "postmortem", "title", "number", "horizon", "task", "owner", "due", "status", "overdue",
@@ -80,6 +81,8 @@ def actions_command(
     items marked, with who last moved each one's status."""
     if context.invoked_subcommand is not None:
         return
+    from hansei.services.searching import ActionFilters
+
     settings = command_settings()
     filters = ActionFilters(
         owner=owner,
@@ -155,6 +158,10 @@ def export_command(
     is reached through HANSEI_GITHUB_API_URL (https://HOST/api/v3). Issue bodies link to
     the postmortem at HANSEI_BASE_URL.
     """
+    from hansei.integrations.github import GitHubIssues, checked_repository
+    from hansei.services import issue_export
+    from hansei.services.searching import ActionFilters
+
     settings = command_settings()
     try:
         repository = checked_repository(github)
@@ -217,6 +224,8 @@ def _described(item: ActionItemRecord) -> str:
 
 
 def _after_run(claim: issue_export.EarlierClaim) -> str:
+    from hansei.services import issue_export
+
     return f"{claim.claimed_at + issue_export.RUN_OVER_AFTER:%Y-%m-%d %H:%M} UTC"
 
 
@@ -259,6 +268,8 @@ def _print_plan(planned: list[issue_export.Planned], repository: str, limit: int
 
 
 def _print_report(report: issue_export.ExportReport, repository: str) -> None:
+    from hansei.services import issue_export
+
     for item, claim in report.in_progress:
         typer.echo(
             f"in progress: {_described(item)}: claimed by {claim.claimed_by} at "

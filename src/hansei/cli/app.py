@@ -27,7 +27,7 @@ from hansei.cli.remind_command import remind_command
 from hansei.cli.serve_command import serve_command
 from hansei.cli.settings import command_settings
 from hansei.errors import DocumentError, HanseiError
-from hansei.markdown import ParseResult, render_html, render_markdown
+from hansei.markdown import ParseResult, render_markdown
 from hansei.markdown.values import parse_date, parse_timestamp
 from hansei.markdown.zones import timezone_name
 from hansei.metrics import Metrics, compute_metrics
@@ -223,6 +223,8 @@ def render(
     if output_format == OutputFormat.json:
         text = dump_json(_document_json(pm)) + "\n"
     elif output_format == OutputFormat.html:
+        from hansei.markdown.html import render_html
+
         text = render_html(pm)
     else:
         text = render_markdown(pm)

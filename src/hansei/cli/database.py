@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from hansei.cli.output import fail
 from hansei.cli.settings import command_settings
 from hansei.errors import ConflictError, HanseiError
-from hansei.store import Database, describe, open_database
+
+if TYPE_CHECKING:
+    from hansei.store import Database
 
 DbOption = Annotated[
     str | None,
@@ -25,6 +26,11 @@ UserOption = Annotated[
 
 @contextmanager
 def open_store(url: str | None, *, create: bool = False) -> Iterator[Database]:
+    """The store at `url` (default: the settings'); imported here, by the commands that use it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hansei.store import describe, open_database
+
     settings = command_settings()
     try:
         database = open_database(url or settings.resolved_database_url(), create=create)

@@ -9,7 +9,6 @@ import typer
 from hansei.cli.database import DbOption, open_store
 from hansei.cli.output import error_console, fail
 from hansei.cli.settings import command_settings
-from hansei.services import reminding
 
 
 def remind_command(
@@ -29,6 +28,8 @@ def remind_command(
     Each owner gets one Slack message with links back to the web app (HANSEI_BASE_URL);
     the same reminder is not posted twice on one day. Without a webhook it prints them.
     """
+    from hansei.services import reminding
+
     settings = command_settings()
     url = webhook or settings.slack_webhook_url
     with open_store(db) as database:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,9 +10,10 @@ from hansei.cli.database import DbOption, UserOption, open_store, saving_user
 from hansei.cli.settings import command_settings
 from hansei.model.access import Role
 from hansei.model.limits import MAX_REVISION
-from hansei.services import accounts, history, reviewing
-from hansei.services.connection import Database
 from hansei.workflow import Actor, ReviewAction
+
+if TYPE_CHECKING:
+    from hansei.services.connection import Database
 
 review_app = typer.Typer(
     help="Review steps: Draft → Review → Final, written to the review history.",
@@ -35,6 +36,8 @@ BaseOption = Annotated[
 def _actor(database: Database, name: str) -> Actor:
     # A user of the web app acts with their role; anyone else at the terminal works on
     # the store directly, as its operator.
+    from hansei.services import accounts, reviewing
+
     account = accounts.find_user(database, name.removeprefix("@"))
     role = account.role if account else Role.admin
     return reviewing.actor_of(name, role)
@@ -50,6 +53,8 @@ def _step(
     reviewers: list[str] | None = None,
     base_revision: int | None = None,
 ) -> None:
+    from hansei.services import history, reviewing
+
     name = saving_user(user)
     with open_store(db) as database:
         postmortem_id = history.resolve(database, reference)

@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from hansei.cli.database import DbOption, open_store
 from hansei.cli.output import fail
 from hansei.cli.settings import command_settings
 from hansei.services import demo
-from hansei.store import create_engine, describe, sqlite_file
-from hansei.store.database import Database
-from hansei.store.migrate import upgrade
 
 
 def serve_command(
@@ -55,6 +51,12 @@ def serve_command(
 
 def _upgrade_demo_store(url: str) -> None:
     """The demo store is disposable: an older one is brought up to date, not refused."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hansei.store import create_engine, describe, sqlite_file
+    from hansei.store.database import Database
+    from hansei.store.migrate import upgrade
+
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,17 +1,19 @@
-"""Commands over the store: db, import, export, search, show, history, diff, restore, update."""
+"""Commands over the store: db, import, export, search, show, history, diff, restore, update.
+
+The store, the services over it and the HTML renderer are imported by the
+commands that use them, so that `hansei --help` and `hansei lint` start fast.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from hansei.cli.database import DbOption, UserOption, open_store, saving_user
 from hansei.cli.output import (
@@ -24,22 +26,19 @@ from hansei.cli.output import (
 )
 from hansei.cli.settings import command_settings
 from hansei.errors import HanseiError, UnreadableDocumentError, UsageError
-from hansei.markdown import render_html, render_markdown
+from hansei.markdown import render_markdown
 from hansei.markdown.values import parse_date
 from hansei.model import Language, Severity, Status
 from hansei.model.limits import MAX_REVISION, OutOfBoundsError
-from hansei.services import exporting, history, importing, saving, searching
 from hansei.services.documents import (
     expand_paths,
     load_with_id,
     require_postmortem,
     with_id_comment,
 )
-from hansei.store import Database, create_engine, describe, sqlite_file
-from hansei.store.filters import SearchFilters
-from hansei.store.migrate import current_revision, head_revision, search_setup_problem, upgrade
-from hansei.store.repository import normalise_id
-from hansei.store.search import SearchHit
+
+if TYPE_CHECKING:
+    from hansei.store.search import SearchHit
 
 db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
 
@@ -52,6 +51,11 @@ class ExportFormat(StrEnum):
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the schema, or bring it up to this version of hansei."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hansei.store import Database, create_engine, describe, sqlite_file
+    from hansei.store.migrate import search_setup_problem, upgrade
+
     url = db or command_settings().resolved_database_url()
     try:
         path = sqlite_file(url)
@@ -76,6 +80,11 @@ def db_upgrade(db: DbOption = None) -> None:
 @db_app.command("status")
 def db_status(db: DbOption = None) -> None:
     """Show which database is used and whether its schema is current."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hansei.store import Database, create_engine, describe, sqlite_file
+    from hansei.store.migrate import current_revision, head_revision
+
     url = db or command_settings().resolved_database_url()
     path = sqlite_file(url)
     if path is not None and not path.exists():
@@ -103,6 +112,16 @@ def import_files(
     user: UserOption = None,
 ) -> None:
     """Import postmortems; the same file twice changes nothing, a changed one is a new revision."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from hansei.services import importing
+
     try:
         files = expand_paths(paths, folder_patterns=("*.md", "*.json"))
     except UsageError as error:
@@ -150,6 +169,8 @@ def export_files(
     db: DbOption = None,
 ) -> None:
     """Write every postmortem to a file that imports back unchanged."""
+    from hansei.services import exporting
+
     unreadable: list[UnreadableDocumentError] = []
 
     def report(error: UnreadableDocumentError) -> None:
@@ -207,6 +228,9 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Find postmortems: every word must occur somewhere in the text; best matches first."""
+    from hansei.services import searching
+    from hansei.store.filters import SearchFilters
+
     problem = searching.query_problem(query)
     if problem is not None:
         raise typer.BadParameter(problem, param_hint="QUERY")
@@ -277,6 +301,9 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Print a stored postmortem (Markdown carries its id, so it can be edited and updated)."""
+    from hansei.markdown.html import render_html
+    from hansei.services import history
+
     with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         stored = history.get_postmortem(database, postmortem_id)
@@ -304,6 +331,8 @@ def history_command(
     db: DbOption = None,
 ) -> None:
     """List every revision of a postmortem: who, when, and how it came."""
+    from hansei.services import history
+
     with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         revisions = history.list_revisions(database, postmortem_id)
@@ -347,6 +376,8 @@ def diff_command(
     db: DbOption = None,
 ) -> None:
     """Show what changed between two revisions, as a unified diff of their Markdown."""
+    from hansei.services import history
+
     with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         text = history.diff_revisions(database, postmortem_id, old, new)
@@ -362,6 +393,8 @@ def restore_command(
     user: UserOption = None,
 ) -> None:
     """Bring back an old revision as a new one; nothing is overwritten."""
+    from hansei.services import history
+
     with open_store(db) as database:
         postmortem_id = history.resolve(database, postmortem)
         result = history.restore_revision(database, postmortem_id, revision, user=saving_user(user))
@@ -386,6 +419,9 @@ def update_command(
     user: UserOption = None,
 ) -> None:
     """Save an edited file as a new revision, refused if someone saved since you started."""
+    from hansei.services import history, saving
+    from hansei.store.repository import normalise_id
+
     try:
         loaded = load_with_id(file, command_settings().document_limits())
         require_postmortem(loaded, str(file))

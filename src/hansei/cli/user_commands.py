@@ -12,7 +12,6 @@ from hansei.cli.database import DbOption, open_store
 from hansei.cli.output import fail, stdout_console
 from hansei.model.access import Role
 from hansei.model.limits import MAX_REVISION
-from hansei.services import accounts
 
 user_app = typer.Typer(
     help="Users of the web app and the API: add, passwords, roles, API tokens.",
@@ -48,6 +47,8 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a user (asks for the password twice unless --password-stdin or --no-password)."""
+    from hansei.services import accounts
+
     password = None if no_password else _password(password_stdin)
     with open_store(db, create=True) as database:
         user = accounts.add_user(database, name, role=role, password=password)
@@ -62,6 +63,8 @@ def passwd(
     db: DbOption = None,
 ) -> None:
     """Set a user's password; the user's browsers are signed out."""
+    from hansei.services import accounts
+
     password = _password(password_stdin)
     with open_store(db) as database:
         accounts.set_password(database, name, password)
@@ -75,6 +78,8 @@ def role_command(
     db: DbOption = None,
 ) -> None:
     """Change what a user may do."""
+    from hansei.services import accounts
+
     with open_store(db) as database:
         user = accounts.set_role(database, name, role)
     typer.echo(f"{user.name} is now {user.role.value}")
@@ -83,6 +88,8 @@ def role_command(
 @user_app.command("list")
 def list_command(db: DbOption = None) -> None:
     """List the users and their roles."""
+    from hansei.services import accounts
+
     with open_store(db) as database:
         users = accounts.list_users(database)
     table = Table("name", "role", box=None)
@@ -109,6 +116,8 @@ def token(
     db: DbOption = None,
 ) -> None:
     """Make an API token for a user (printed once, stored hashed), list or revoke them."""
+    from hansei.services import accounts
+
     with open_store(db) as database:
         if revoke is not None:
             revoked = accounts.revoke_token(database, name, revoke)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING
 
 from hansei.markdown import to_html
 from hansei.markdown.lines import line_count
@@ -18,12 +17,17 @@ from hansei.markdown.stated import figure_texts
 from hansei.markdown.vocabulary import LABELS
 from hansei.model import Language, Postmortem
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 # The figure lines of the template and the figure each one shows.
 _FIGURE_OF_LINE = {"budget_consumed": "consumed", "budget_remaining": "remaining"}
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("hansei.markdown", "templates"),
         autoescape=select_autoescape(["html"]),

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from hansei.markdown.clock import format_row_time, timeline_anchor
 from hansei.markdown.stated import FigureText, figure_texts
@@ -40,6 +38,9 @@ from hansei.model import (
     issue_label,
 )
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 _TIME_ROWS = ("occurred", "detected", "response_started", "mitigated", "recovered", "resolved")
 _ALWAYS_SHOWN = frozenset({"detected", "response_started", "recovered", "resolved"})
 _SUMMARY_PROMPTS = {
@@ -50,6 +51,8 @@ _SUMMARY_PROMPTS = {
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     return Environment(
         loader=PackageLoader("hansei.markdown", "templates"),
         autoescape=False,

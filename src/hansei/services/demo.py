@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hansei.errors import UsageError
 from hansei.model import Postmortem
 from hansei.model.access import Role
-from hansei.services import accounts
-from hansei.store import Database
-from hansei.store import repository as repo
+
+if TYPE_CHECKING:
+    from hansei.store import Database
 
 _TOKYO = ZoneInfo("Asia/Tokyo")
 SERVICES = [
@@ -180,6 +181,10 @@ def seed_demo(database: Database, *, count: int = DEMO_POSTMORTEMS) -> int:
     refused, so that no admin with a published password appears in it. An existing
     demo login is left as it is. Returns how many postmortems were added.
     """
+    # Imported here: `hansei serve --help` names the demo login without loading the store.
+    from hansei.services import accounts
+    from hansei.store import repository as repo
+
     with database.reading() as session:
         empty = not repo.any_postmortem(session)
     if accounts.find_user(database, DEMO_USER) is None:

@@ -6,20 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hansei.model import Horizon
 from hansei.model.actions import due_in_horizon
 from hansei.model.reviews import person
-from hansei.services.searching import (
-    ActionFilters,
-    ActionItemRecord,
-    StatusChange,
-    find_action_items,
-    last_status_changes,
-    services_of_postmortems,
-)
-from hansei.store import Database
+
+if TYPE_CHECKING:
+    # The queries are imported where they run: the command line names `Grouping` and
+    # `team_today` without loading the store.
+    from hansei.services.searching import ActionFilters, ActionItemRecord, StatusChange
+    from hansei.store import Database
 
 
 def team_today(timezone: str) -> dt.date:
@@ -56,6 +54,8 @@ def follow_ups(
     offset: int = 0,
 ) -> list[FollowUp]:
     """The items `filters` select, judged as of `today` (default: the team's today)."""
+    from hansei.services.searching import find_action_items, last_status_changes
+
     day = today or team_today(timezone)
     items = find_action_items(database, filters, limit=limit, offset=offset)
     changes = last_status_changes(database, items)
@@ -97,6 +97,8 @@ def grouped(
             name = f"@{person(owner)}" if owner else NOBODY
             groups.setdefault(name, []).append(follow_up)
     else:
+        from hansei.services.searching import services_of_postmortems
+
         services = services_of_postmortems(database, [f.item.postmortem_id for f in found])
         for follow_up in found:
             for name in services.get(follow_up.item.postmortem_id) or [NOBODY]:
