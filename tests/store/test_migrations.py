@@ -14,14 +14,23 @@ from alembic.runtime.migration import MigrationContext
 from hansei.errors import StoreError
 from hansei.store import Database, create_engine, open_database
 from hansei.store.migrate import current_revision, downgrade, head_revision, upgrade
-from hansei.store.tables import Base
+from hansei.store.tables import Base, PostmortemRow, table_of
 from tests.databases import fresh_database
 
 _FTS_TABLES = ("search_trigram", "search_bigram")
 _POSTGRESQL_ONLY = ("_trgm", "_bigrams", "_newest")
+# Built in PostgreSQL's "DESC NULLS LAST" order: alembic reads them back as expressions
+# and cannot compare them; the test below checks each on PostgreSQL.
+_IN_POSTGRESQL_ORDER = {
+    index.name: dict(index.dialect_options["postgresql"]["ops"])
+    for index in table_of(PostmortemRow).indexes
+    if index.dialect_options["postgresql"]["ops"]
+}
 
 
 def _ours(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+    if kind == "index" and name in _IN_POSTGRESQL_ORDER:
+        return False
     # FTS5 virtual tables (and their shadow tables) are made by the migration alone.
     if kind == "table" and name is not None and name.startswith(_FTS_TABLES):
         return False
@@ -58,6 +67,25 @@ def test_the_postgresql_trigram_indexes_exist(tmp_path: Path) -> None:
         "ix_search_documents_bigrams",
         "ix_search_documents_without_bigrams",
     } <= names
+
+
+def test_the_indexes_in_postgresql_order_are_built_so(database_kind: str, tmp_path: Path) -> None:
+    with fresh_database(database_kind, tmp_path) as database:
+        inspector = sa.inspect(database.engine)
+        indexes = {index["name"]: index for index in inspector.get_indexes("postmortems")}
+    expected = set(_IN_POSTGRESQL_ORDER)
+    if database_kind == "sqlite":
+        expected.discard("ix_postmortems_newest")
+    assert expected <= set(indexes)
+    assert len(expected) >= 3
+    for name in expected:
+        sorting: dict[str, Any] = dict(indexes[name].get("column_sorting", {}))
+        if database_kind == "postgresql":
+            assert sorting == {
+                column: ("desc", "nulls_last") for column in _IN_POSTGRESQL_ORDER[name]
+            }
+        else:
+            assert sorting == {}
 
 
 def test_the_postgresql_list_reads_the_newest_from_an_index(tmp_path: Path) -> None:

@@ -55,6 +55,9 @@ def _postmortem_fk() -> Mapped[str]:
     )
 
 
+_NEWEST_FIRST = "DESC NULLS LAST"
+
+
 class PostmortemRow(Base):
     __tablename__ = "postmortems"
     __table_args__ = (
@@ -64,14 +67,23 @@ class PostmortemRow(Base):
         sa.Index(None, "detected_at", "id"),
         sa.Index(None, "updated_at", "id"),
         sa.Index(None, "status", "updated_at", "id"),
-        sa.Index(None, "status", "detected_at", "id"),
-        # PostgreSQL sorts NULL above every value: newest first with the undated last
-        # reads only an index built in that order.
+        # PostgreSQL sorts NULL above every value: newest first (or longest down) with
+        # the undated last reads only an index built in that order; SQLite reads these
+        # backwards.
+        sa.Index(
+            None, "status", "detected_at", "id", postgresql_ops={"detected_at": _NEWEST_FIRST}
+        ),
+        sa.Index(
+            None, "severity", "detected_at", "id", postgresql_ops={"detected_at": _NEWEST_FIRST}
+        ),
+        sa.Index(
+            None, "downtime_minutes", "id", postgresql_ops={"downtime_minutes": _NEWEST_FIRST}
+        ),
         sa.Index(
             "ix_postmortems_newest",
             "detected_at",
             "id",
-            postgresql_ops={"detected_at": "DESC NULLS LAST"},
+            postgresql_ops={"detected_at": _NEWEST_FIRST},
         ).ddl_if(dialect="postgresql"),
     )
 

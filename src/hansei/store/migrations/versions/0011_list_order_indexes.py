@@ -22,7 +22,14 @@ _PORTABLE = {
     "ix_postmortems_detected_at_id": ["detected_at", "id"],
     "ix_postmortems_updated_at_id": ["updated_at", "id"],
     "ix_postmortems_status_updated_at_id": ["status", "updated_at", "id"],
-    "ix_postmortems_status_detected_at_id": ["status", "detected_at", "id"],
+}
+# Newest first with the undated last: PostgreSQL sorts NULL above every value, so it
+# reads these in order only when they are built in that order (SQLite ignores the
+# PostgreSQL options, and reads them backwards).
+_NEWEST_FIRST = {
+    "ix_postmortems_status_detected_at_id": (["status", "detected_at", "id"], "detected_at"),
+    "ix_postmortems_severity_detected_at_id": (["severity", "detected_at", "id"], "detected_at"),
+    "ix_postmortems_downtime_minutes_id": (["downtime_minutes", "id"], "downtime_minutes"),
 }
 
 
@@ -31,6 +38,10 @@ def upgrade() -> None:
     op.drop_index("ix_postmortems_detected_at", "postmortems")
     for name, columns in _PORTABLE.items():
         op.create_index(name, "postmortems", columns)
+    for name, (columns, descending) in _NEWEST_FIRST.items():
+        op.create_index(
+            name, "postmortems", columns, postgresql_ops={descending: "DESC NULLS LAST"}
+        )
     if op.get_bind().dialect.name == "postgresql":
         op.create_index(
             "ix_postmortems_newest",
@@ -43,6 +54,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_postmortems_newest", "postmortems")
+    for name in reversed(_NEWEST_FIRST):
+        op.drop_index(name, "postmortems")
     for name in reversed(_PORTABLE):
         op.drop_index(name, "postmortems")
     op.create_index("ix_postmortems_detected_at", "postmortems", ["detected_at"])
