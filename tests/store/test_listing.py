@@ -13,7 +13,7 @@ from hansei.services.searching import (
     day_start,
     list_postmortems,
 )
-from hansei.store import Database
+from hansei.store import Database, listing
 from tests.factories import jst, postmortem
 
 # title, detected (JST), severity, status, services, author, owner of an action item, downtime
@@ -87,6 +87,20 @@ def test_pages_and_their_total(listed: Database) -> None:
     past, beyond = list_postmortems(listed, SearchFilters(status="draft"), limit=2, offset=10)
     assert (total, again, beyond) == (4, 4, 2)
     assert [s.title for s in first + second] == _titles(listed)
+    assert past == []
+
+
+def test_the_total_is_counted_up_to_a_bound(
+    listed: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listing, "COUNTED_AT_MOST", 2)
+    first, total = list_postmortems(listed, limit=1)
+    past, beyond = list_postmortems(listed, limit=1, offset=10)
+    drafts = list_postmortems(listed, SearchFilters(status="draft"))[1]
+    finals = list_postmortems(listed, SearchFilters(status="final"))[1]
+    # 3 says "more than 2": four match, but no more than three are read to count them.
+    assert (total, beyond, drafts, finals) == (3, 3, 2, 1)
+    assert [s.title for s in first] == _titles(listed)[:1]
     assert past == []
 
 

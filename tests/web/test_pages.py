@@ -6,10 +6,14 @@ import datetime as dt
 import html
 import re
 
+import pytest
+
 from hansei.model.access import Role
-from hansei.services import saving
+from hansei.services import saving, searching
 from hansei.services.documents import load_document
+from hansei.store import listing
 from hansei.web.pages import actions as actions_page
+from hansei.web.pages import postmortems as postmortems_page
 from tests.conftest import EXAMPLES
 from tests.factories import as_draft, postmortem
 from tests.web.site import Site
@@ -202,3 +206,29 @@ def test_action_items_come_a_page_at_a_time_in_due_order(site: Site) -> None:
     assert [item["task"] for item in rest] == [
         f"paged task {n:03}" for n in range(per_page + 1, per_page + 4)
     ]
+
+
+def test_the_list_counts_up_to_a_bound_and_pages_on_past_it(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(3):
+        saving.create_postmortem(site.database, postmortem(title=f"counted {number}"), user="t")
+    monkeypatch.setattr(listing, "COUNTED_AT_MOST", 2)
+    monkeypatch.setattr(searching, "COUNTED_AT_MOST", 2)
+    monkeypatch.setattr(postmortems_page, "PAGE_SIZE", 2)
+    browser = site.browser(Role.viewer)
+    first = browser.get("/").text
+    assert "2 件超" in first
+    assert 'rel="next"' in first
+    assert re.search(r"<span>1 / \d+</span>", first) is None
+    with site.api(Role.viewer) as api:
+        page = api.get("/api/v1/postmortems", params={"limit": 1}).json()
+    assert (page["total"], page["total_exact"]) == (3, False)
+    titles = set()
+    url: str | None = "/"
+    while url is not None:
+        html_page = browser.get(url).text
+        titles |= set(re.findall(r"counted \d", html_page))
+        found = re.search(r'<a href="([^"]+)" rel="next">', html_page)
+        url = html.unescape(found.group(1)) if found else None
+    assert titles == {"counted 0", "counted 1", "counted 2"}

@@ -10,7 +10,7 @@ from hansei.metrics import budget_minutes, minutes_between
 from hansei.store import Database, action_changes, filters, listing, queries, search
 from hansei.store.action_changes import ItemKey, StatusChange
 from hansei.store.filters import SearchFilters
-from hansei.store.listing import PostmortemSummary, SortOrder
+from hansei.store.listing import COUNTED_AT_MOST, PostmortemSummary, SortOrder
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
 from hansei.store.search import SearchHit
 from hansei.store.search_text import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, query_problem
@@ -125,6 +125,7 @@ def known_services(database: Database) -> list[str]:
 
 
 __all__ = [
+    "COUNTED_AT_MOST",
     "MAX_QUERY_LENGTH",
     "MAX_QUERY_WORDS",
     "ActionFilters",

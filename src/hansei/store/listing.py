@@ -79,13 +79,19 @@ _SUMMARY_COLUMNS = (
 )
 
 
+COUNTED_AT_MOST = 10_000
+"""A list counts its matches up to this many; a total above it means "more than this"."""
+
+
 @lru_cache(maxsize=256)
 def _statements(keys: tuple[str, ...], sort: SortOrder) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The page, with the count of all matches beside each row, and the count alone
     (for a page past the end), for one combination of filters and order, built once."""
     conditions = filter_conditions(keys)
     # Uncorrelated: both SQLite and PostgreSQL count once per statement, not per row.
-    count = sa.select(sa.func.count()).select_from(PostmortemRow).where(*conditions)
+    # Counted up to a bound: past it, counting would read the whole store on each view.
+    counted = sa.select(PostmortemRow.id).where(*conditions).limit(sa.bindparam("count_limit"))
+    count = sa.select(sa.func.count()).select_from(counted.subquery("counted"))
     order = (*_ORDER[sort], PostmortemRow.id)
     # The page's ids first, from the sort keys alone; only those rows are then read
     # whole. Sorting or skipping rows with every column (the services of each, and on
@@ -100,7 +106,7 @@ def _statements(keys: tuple[str, ...], sort: SortOrder) -> tuple[sa.Select[Any],
         .subquery("page_ids")
     )
     page = (
-        sa.select(*_SUMMARY_COLUMNS, count.scalar_subquery())
+        sa.select(*_SUMMARY_COLUMNS, count.correlate(None).scalar_subquery())
         .join_from(PostmortemRow, page_ids, page_ids.c.id == PostmortemRow.id)
         .order_by(*order)
     )
@@ -175,9 +181,10 @@ def list_postmortems(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[PostmortemSummary], int]:
-    """One page of postmortems, and how many match the filters in all."""
+    """One page of postmortems, and how many match the filters in all: counted up to
+    COUNTED_AT_MOST, and COUNTED_AT_MOST + 1 when there are more."""
     page, count = _chosen_statements(filter_keys(filters), sort)
-    parameters = filter_parameters(filters)
+    parameters = {**filter_parameters(filters), "count_limit": COUNTED_AT_MOST + 1}
     rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
     total = rows[0][10] if rows else session.execute(count, parameters).scalar_one()
     return [_summary(row) for row in rows], total
@@ -190,7 +197,7 @@ def waiting_for_review(
     reviewers, the longest waiting first, a page at a time; and how many there are."""
     filters = SearchFilters(status="review", reviewer=reviewer)
     page, count = _chosen_statements(filter_keys(filters), SortOrder.longest_waiting)
-    parameters = filter_parameters(filters)
+    parameters = {**filter_parameters(filters), "count_limit": COUNTED_AT_MOST + 1}
     rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
     total = rows[0][10] if rows else session.execute(count, parameters).scalar_one()
     return [_summary(row) for row in rows], total

@@ -44,6 +44,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "author": ("著者", "Author"),
     "reviewer": ("レビュアー", "Reviewer"),
     "found": ("{total} 件", "{total} found"),
+    "found_more": ("{total} 件超", "More than {total} found"),
     "items_range": ("{first}〜{last} 件目", "Items {first}-{last}"),
     "nothing_found": ("見つかりませんでした", "Nothing found"),
     "previous": ("前へ", "Previous"),

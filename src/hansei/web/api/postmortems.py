@@ -55,6 +55,7 @@ class _PageData:
 
     items: list[PostmortemSummary]
     total: int
+    total_exact: bool
     limit: int
     offset: int
 
@@ -241,7 +242,8 @@ router.post(
 async def list_postmortems(
     request: Request, user: Reader, query: Annotated[ListQuery, Depends(list_query)]
 ) -> Response:
-    """Postmortems, filtered and sorted, one page at a time (`total` counts them all)."""
+    """Postmortems, filtered and sorted, one page at a time (`total` counts them, up to
+    10,000)."""
     context = app_context(request)
     summaries, total = await run_in_threadpool(
         searching.list_postmortems,
@@ -253,7 +255,13 @@ async def list_postmortems(
     )
     # The store's rows go to JSON as they are, in one call into pydantic's serializer:
     # building PostmortemPage (the documented shape) field by field costs more.
-    page = _PageData(items=summaries, total=total, limit=query.limit, offset=query.offset)
+    page = _PageData(
+        items=summaries,
+        total=total,
+        total_exact=total <= searching.COUNTED_AT_MOST,
+        limit=query.limit,
+        offset=query.offset,
+    )
     return Response(_PAGE_JSON.dump_json(page), media_type="application/json")
 
 

@@ -59,7 +59,10 @@ class PostmortemSummaryRead(BaseModel):
 
 class PostmortemPage(BaseModel):
     items: list[PostmortemSummaryRead]
-    total: int
+    total: int = Field(
+        description="how many match, counted up to 10,000; 10,001 means more than that"
+    )
+    total_exact: bool = Field(description="false when more than 10,000 match")
     limit: int
     offset: int
 

@@ -87,7 +87,10 @@ async def postmortem_list(
         hits=found.hits,
         summaries=found.summaries,
         total=found.total,
-        pages=None if found.total is None else max(1, math.ceil(found.total / PAGE_SIZE)),
+        pages=None
+        if found.total is None or found.total > searching.COUNTED_AT_MOST
+        else max(1, math.ceil(found.total / PAGE_SIZE)),
+        counted_at_most=searching.COUNTED_AT_MOST,
         page=page,
         previous_url=f"/?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
         next_url=f"/?{urlencode({**query, 'page': page + 1})}" if found.more else None,
@@ -137,10 +140,12 @@ def _list_page(
         more = len(hits) > PAGE_SIZE
         rows, total = hits[:PAGE_SIZE], None
     else:
+        # One more than a page: past the count's bound, the total cannot tell.
         summaries, total = searching.list_postmortems(
-            database, filters, sort=order, limit=PAGE_SIZE, offset=offset
+            database, filters, sort=order, limit=PAGE_SIZE + 1, offset=offset
         )
-        more = offset + PAGE_SIZE < total
+        more = len(summaries) > PAGE_SIZE
+        summaries = summaries[:PAGE_SIZE]
     waiting, waiting_total = searching.waiting_for_review(database, reader, limit=WAITING_ON_PAGE)
     return ListPage(
         hits=rows,
