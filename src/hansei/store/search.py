@@ -74,6 +74,12 @@ def search(
             if window is None or len(rows) == limit:
                 break
     else:
+        if terms:
+            # Checking a document's character pairs outside the index reads its vector
+            # out of line, a cost PostgreSQL's planner does not count: after ANALYZE it
+            # took a scan of the table for cheaper than the index for a frequent word
+            # (14 ms against 2 at 100,000). For this transaction only.
+            session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         rows = _run(session, terms, filters, limit, offset, None)
     services = services_of(session, [row.id for row in rows])
     return [
