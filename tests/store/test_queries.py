@@ -154,3 +154,11 @@ def test_the_services_a_menu_offers_are_bounded(
     )
     monkeypatch.setattr(queries, "_KNOWN_SERVICES", queries._known_services(at_most=5))
     assert known_services(database) == [f"svc-{n:02}" for n in range(5)]
+
+
+def test_the_web_app_reads_from_fewer_threads_than_the_pool_keeps() -> None:
+    from hansei.store.database import POOL_SIZE
+    from hansei.web.app import WORKER_THREADS
+
+    # And one connection more for the event loop's own lookups.
+    assert WORKER_THREADS + 1 <= POOL_SIZE

@@ -13,6 +13,7 @@ import pytest
 
 from hansei.model.access import Role
 from hansei.services import saving
+from hansei.web.app import WORKER_THREADS
 from tests.databases import fresh_database
 from tests.factories import postmortem
 from tests.web.site import Site, site_serving
@@ -62,3 +63,39 @@ def test_a_request_waiting_for_the_database_leaves_the_server_answering(
             waiting.join(timeout=30)
             client.close()
     assert answers == [200]
+
+
+def test_requests_wait_for_the_database_on_a_bounded_number_of_threads(
+    postgresql_site: Site,
+) -> None:
+    site = postgresql_site
+    clients = [site.api(Role.viewer) for _ in range(WORKER_THREADS + 4)]
+    answers: list[int] = []
+    with site.database.engine.connect() as holder:
+        holder.exec_driver_sql("LOCK TABLE postmortems IN ACCESS EXCLUSIVE MODE")
+        waiting = [
+            threading.Thread(
+                target=lambda client=client: answers.append(
+                    client.get("/api/v1/postmortems").status_code
+                )
+            )
+            for client in clients
+        ]
+        for thread in waiting:
+            thread.start()
+        try:
+            time.sleep(1.0)
+            with site.database.engine.connect() as observer:
+                blocked = observer.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ).scalar_one()
+            assert blocked == WORKER_THREADS
+            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
+        finally:
+            holder.rollback()
+            for thread in waiting:
+                thread.join(timeout=30)
+            for client in clients:
+                client.close()
+    assert answers == [200] * len(clients)

@@ -71,6 +71,12 @@ def insert_or_ignore(session: Session, table: sa.Table, values: dict[str, Any]) 
     return sqlite.insert(table).values(values).on_conflict_do_nothing()
 
 
+POOL_SIZE = 10
+"""Connections kept open. The web app reads the store from fewer threads than this
+(and one more on the event loop): with more users of the pool than it keeps, every
+return past its size closed a connection and the next request opened one again."""
+
+
 def create_engine(url: str, **options: Any) -> sa.Engine:
     """An engine with hansei's connection settings for the URL's database."""
     try:
@@ -86,6 +92,7 @@ def create_engine(url: str, **options: Any) -> sa.Engine:
         # After a few runs psycopg prepares statements, and PostgreSQL's generic plan for
         # a 2-character LIKE was measured a thousand times slower than the custom one.
         connect_args = {"prepare_threshold": None, **options.pop("connect_args", {})}
+        options.setdefault("pool_size", POOL_SIZE)
         return sa.create_engine(parsed, connect_args=connect_args, **options)
     raise StoreError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
@@ -99,6 +106,8 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def _sqlite_engine(url: sa.URL, **options: Any) -> sa.Engine:
+    if url.database not in (None, "", ":memory:"):
+        options.setdefault("pool_size", POOL_SIZE)
     engine = sa.create_engine(url, **options)
 
     @sa.event.listens_for(engine, "connect")

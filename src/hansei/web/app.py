@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -36,6 +37,10 @@ _CONTENT_SECURITY_POLICY = (
 )
 
 
+WORKER_THREADS = 8
+"""Threads that read the store for requests (anyio's default is 40; the pool holds 15)."""
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     """The app for `settings`; the database opens when the app starts (or is given)."""
 
@@ -44,6 +49,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         opened = database or open_database(settings.resolved_database_url(), create=True)
         templates = _templates(settings)
         app.state.context = AppContext(settings=settings, database=opened, templates=templates)
+        # Reads run in worker threads, each holding one of the pool's connections: more
+        # threads than that only queue for a connection, and contend for the GIL.
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         # What start-up made lives as long as the process: full collections need not
         # walk it again and again, stalling every connection while they do.
         gc.collect()
