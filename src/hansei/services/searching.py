@@ -119,6 +119,41 @@ def waiting_for_review(
         return listing.waiting_for_review(connection, reviewer, limit=limit, offset=offset)
 
 
+@dataclass(frozen=True)
+class FrontPage:
+    """What the list page reads besides a search: one page of the list (none when
+    `list_limit` is 0), who waits for the reader, and the services to filter by."""
+
+    summaries: list[PostmortemSummary]
+    total: int
+    waiting: list[PostmortemSummary]
+    waiting_total: int
+    services: list[str]
+
+
+def front_page(
+    database: Database,
+    reader: str,
+    filters: SearchFilters,
+    *,
+    sort: SortOrder,
+    list_limit: int,
+    offset: int,
+    waiting_limit: int,
+) -> FrontPage:
+    """Read on one connection: a connection and a transaction for each part cost as
+    much as the parts themselves."""
+    summaries: list[PostmortemSummary] = []
+    total = 0
+    with database.querying() as connection:
+        if list_limit:
+            summaries, total = listing.list_postmortems(
+                connection, filters, sort=sort, limit=list_limit, offset=offset
+            )
+        waiting, waiting_total = listing.waiting_for_review(connection, reader, limit=waiting_limit)
+        return FrontPage(summaries, total, waiting, waiting_total, queries.services(connection))
+
+
 def known_services(database: Database) -> list[str]:
     with database.reading() as session:
         return queries.services(session)
@@ -130,6 +165,7 @@ __all__ = [
     "MAX_QUERY_WORDS",
     "ActionFilters",
     "ActionItemRecord",
+    "FrontPage",
     "IncidentSpan",
     "PostmortemSummary",
     "SearchFilters",
@@ -139,6 +175,7 @@ __all__ = [
     "StatusChange",
     "day_start",
     "find_action_items",
+    "front_page",
     "known_services",
     "last_status_changes",
     "list_postmortems",

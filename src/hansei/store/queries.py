@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hansei.store.database import Reader
 from hansei.store.tables import ActionItemRow, PostmortemRow, ServiceRow
 
 
@@ -141,6 +142,6 @@ def _known_services(*, at_most: int = KNOWN_SERVICES_AT_MOST) -> sa.Select[tuple
 _KNOWN_SERVICES = _known_services()
 
 
-def services(session: Session) -> list[str]:
+def services(session: Reader) -> list[str]:
     """Every service a postmortem names, in order (the first KNOWN_SERVICES_AT_MOST)."""
     return list(session.scalars(_KNOWN_SERVICES))

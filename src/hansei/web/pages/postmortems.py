@@ -127,34 +127,39 @@ def _list_page(
     """What the list shows, read in a worker thread: a search can take a while, and
     the event loop must go on answering other requests meanwhile."""
     total: int | None
-    summaries: list[PostmortemSummary] = []
     rows: list[SearchHit] = []
-    if searching.query_problem(q) is not None:
+    listed = not q.strip() and searching.query_problem(q) is None
+    # One more than a page: past the count's bound, the total cannot tell whether a
+    # next page exists.
+    read = searching.front_page(
+        database,
+        reader,
+        filters,
+        sort=order,
+        list_limit=PAGE_SIZE + 1 if listed else 0,
+        offset=offset,
+        waiting_limit=WAITING_ON_PAGE,
+    )
+    summaries = read.summaries[:PAGE_SIZE]
+    if listed:
+        more, total = len(read.summaries) > PAGE_SIZE, read.total
+    elif searching.query_problem(q) is not None:
         # The page names the limit; neither a search nor the whole list would answer.
         more, total = False, None
-    elif q.strip():
-        # One more than a page tells whether a next page exists without counting every match.
+    else:
         hits = searching.search_postmortems(
             database, q, filters, limit=PAGE_SIZE + 1, offset=offset
         )
         more = len(hits) > PAGE_SIZE
         rows, total = hits[:PAGE_SIZE], None
-    else:
-        # One more than a page: past the count's bound, the total cannot tell.
-        summaries, total = searching.list_postmortems(
-            database, filters, sort=order, limit=PAGE_SIZE + 1, offset=offset
-        )
-        more = len(summaries) > PAGE_SIZE
-        summaries = summaries[:PAGE_SIZE]
-    waiting, waiting_total = searching.waiting_for_review(database, reader, limit=WAITING_ON_PAGE)
     return ListPage(
         hits=rows,
         summaries=summaries,
         total=total,
         more=more,
-        services=searching.known_services(database),
-        waiting=waiting,
-        waiting_total=waiting_total,
+        services=read.services,
+        waiting=read.waiting,
+        waiting_total=read.waiting_total,
     )
 
 
