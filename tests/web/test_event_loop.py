@@ -99,3 +99,53 @@ def test_requests_wait_for_the_database_on_a_bounded_number_of_threads(
             for client in clients:
                 client.close()
     assert answers == [200] * len(clients)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "table"),
+    [
+        ("POST", "/api/v1/postmortems", "document", "postmortems"),
+        ("PUT", "/api/v1/postmortems/{id}", "update", "postmortems"),
+        ("POST", "/api/v1/postmortems/{id}/restore", {"revision": 1}, "postmortems"),
+        ("POST", "/api/v1/postmortems/{id}/review", {"action": "request_review"}, "postmortems"),
+        ("GET", "/api/v1/postmortems/{id}/metrics", None, "postmortems"),
+        ("GET", "/api/v1/postmortems/{id}/lint", None, "postmortems"),
+        ("GET", "/api/v1/postmortems/{id}/revisions", None, "revisions"),
+        ("GET", "/api/v1/postmortems/{id}/diff?old=1&new=1", None, "postmortems"),
+        ("GET", "/api/v1/tokens", None, "api_tokens"),
+        ("GET", "/api/v1/users", None, "users"),
+    ],
+)
+def test_a_write_or_read_waiting_for_the_database_leaves_the_server_answering(
+    postgresql_site: Site, method: str, path: str, body: object, table: str
+) -> None:
+    site = postgresql_site
+    stored = saving.create_postmortem(site.database, postmortem(title="待つ"), user="t")
+    target = path.format(id=stored.postmortem_id)
+    client = site.api(Role.admin)
+    document = client.get(f"/api/v1/postmortems/{stored.postmortem_id}").json()["postmortem"]
+    payload = (
+        {
+            "document": {"postmortem": document},
+            "update": {"base_revision": 1, "postmortem": {**document, "summary": "変えた"}},
+        }.get(body, body)
+        if isinstance(body, str)
+        else body
+    )
+    answers: list[int] = []
+    with site.database.engine.connect() as holder:
+        holder.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        waiting = threading.Thread(
+            target=lambda: answers.append(client.request(method, target, json=payload).status_code)
+        )
+        waiting.start()
+        try:
+            time.sleep(0.5)
+            assert waiting.is_alive()
+            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
+        finally:
+            holder.rollback()
+            waiting.join(timeout=30)
+            client.close()
+    assert len(answers) == 1
+    assert answers[0] < 500

@@ -232,3 +232,25 @@ def test_the_list_counts_up_to_a_bound_and_pages_on_past_it(
         found = re.search(r'<a href="([^"]+)" rel="next">', html_page)
         url = html.unescape(found.group(1)) if found else None
     assert titles == {"counted 0", "counted 1", "counted 2"}
+
+
+def test_a_page_past_the_end_leads_back_to_the_last_one(site: Site) -> None:
+    for number in range(3):
+        saving.create_postmortem(site.database, postmortem(title=f"edge {number}"), user="t")
+    browser = site.browser(Role.viewer)
+    total = int(re.findall(r"(\d+) 件", browser.get("/").text)[0])
+    last = -(-total // postmortems_page.PAGE_SIZE)
+    beyond = browser.get("/", params={"page": last + 5}).text
+    back = re.search(r'<a href="([^"]+)" rel="prev">', beyond)
+    assert back is not None
+    assert f"page={last}" in html.unescape(back.group(1))
+    actions = browser.get("/actions", params={"page": 999, "overdue": "true"}).text
+    assert "件目" not in actions
+    assert "見つかりませんでした" in actions
+    back = re.search(r'<a href="([^"]+)" rel="prev">', actions)
+    assert back is not None
+    link = html.unescape(back.group(1))
+    assert "page=1" in link
+    assert "overdue=true" in link
+    assert "False" not in link
+    assert "mine=" not in link

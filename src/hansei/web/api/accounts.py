@@ -40,7 +40,8 @@ async def me(user: Anyone) -> UserRead:
 @router.get("/tokens", response_model=list[TokenRead], responses=ERRORS)
 async def my_tokens(request: Request, user: Anyone) -> list[TokenRead]:
     database = app_context(request).database
-    return [_token_read(info) for info in accounts.list_tokens(database, user.user.name)]
+    tokens = await run_in_threadpool(accounts.list_tokens, database, user.user.name)
+    return [_token_read(info) for info in tokens]
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated, responses=ERRORS)
@@ -60,7 +61,9 @@ async def create_token(
         body.password,
         client=client_address(request),
     )
-    info, secret = accounts.create_token(database, user.user.name, label=body.label)
+    info, secret = await run_in_threadpool(
+        accounts.create_token, database, user.user.name, label=body.label
+    )
     response.headers["Cache-Control"] = "no-store"
     return TokenCreated(**_token_read(info).model_dump(), token=secret)
 
@@ -68,13 +71,16 @@ async def create_token(
 @router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)
 async def revoke_token(request: Request, token_id: RevisionNumber, user: Anyone) -> Response:
     """Revoke one of your tokens (an admin revokes others' with /users/{name}/tokens)."""
-    accounts.revoke_token(app_context(request).database, user.user.name, token_id)
+    await run_in_threadpool(
+        accounts.revoke_token, app_context(request).database, user.user.name, token_id
+    )
     return Response(status_code=204)
 
 
 @router.get("/users", response_model=list[UserRead], responses=ERRORS)
 async def list_users(request: Request, admin: Admin) -> list[UserRead]:
-    return [_user_read(user) for user in accounts.list_users(app_context(request).database)]
+    users = await run_in_threadpool(accounts.list_users, app_context(request).database)
+    return [_user_read(user) for user in users]
 
 
 @router.post("/users", status_code=201, response_model=UserRead, responses=ERRORS)
@@ -92,5 +98,5 @@ async def add_user(request: Request, body: UserCreate, admin: Admin) -> UserRead
 async def revoke_users_token(
     request: Request, name: str, token_id: RevisionNumber, admin: Admin
 ) -> Response:
-    accounts.revoke_token(app_context(request).database, name, token_id)
+    await run_in_threadpool(accounts.revoke_token, app_context(request).database, name, token_id)
     return Response(status_code=204)

@@ -177,8 +177,8 @@ async def create_postmortem(request: Request, user: Writer, response: Response) 
         # Only review steps move a postmortem on; `hansei import` takes files as written.
         warnings.append(f"status {postmortem.status.value} → draft: the review steps move it")
         postmortem = postmortem.model_copy(update={"status": Status.draft})
-    result = saving.create_postmortem(
-        app_context(request).database, postmortem, user=user.user.name
+    result = await run_in_threadpool(
+        saving.create_postmortem, app_context(request).database, postmortem, user=user.user.name
     )
     return _written(result, response, warnings)
 
@@ -204,7 +204,7 @@ async def update_postmortem(
     the body: the JSON `base_revision` or the Markdown's `<!-- hansei-id: … revision: N
     -->` line; 409 if another revision was saved since, 428 if none is given."""
     database = app_context(request).database
-    resolved = history.resolve(database, postmortem_id)
+    resolved = await run_in_threadpool(history.resolve, database, postmortem_id)
     received = await _received(request, update=True)
     if received.document_id is not None and received.document_id.replace("-", "") != resolved:
         raise DocumentError(
@@ -220,8 +220,13 @@ async def update_postmortem(
             "say which revision the change started from: base_revision, If-Match, "
             "or the <!-- hansei-id: … revision: N --> line",
         )
-    result = saving.update_postmortem(
-        database, resolved, received.postmortem, user=user.user.name, base_revision=base
+    result = await run_in_threadpool(
+        saving.update_postmortem,
+        database,
+        resolved,
+        received.postmortem,
+        user=user.user.name,
+        base_revision=base,
     )
     return _written(result, response, received.warnings)
 
@@ -315,9 +320,9 @@ async def read_postmortem(
     return Response(body.model_dump_json(), media_type="application/json", headers=headers)
 
 
-def _stored(request: Request, postmortem_id: str) -> Postmortem:
-    database = app_context(request).database
-    return history.get_postmortem(database, history.resolve(database, postmortem_id)).postmortem
+async def _stored(request: Request, postmortem_id: str) -> Postmortem:
+    stored = await run_in_threadpool(history.current, app_context(request).database, postmortem_id)
+    return stored.postmortem
 
 
 @router.get("/{postmortem_id}/metrics", response_model=Metrics, responses=ERRORS)
@@ -325,7 +330,7 @@ async def postmortem_metrics(postmortem_id: str, request: Request, user: Reader)
     """TTD … TTF, downtime, availability and error budget (the team's SLO target where
     the document states none)."""
     settings = app_context(request).settings
-    return checking.metrics_of(_stored(request, postmortem_id), settings)
+    return checking.metrics_of(await _stored(request, postmortem_id), settings)
 
 
 def _findings(checked: checking.Checked, *, first_line: int = 1) -> list[FindingRead]:
@@ -346,7 +351,8 @@ async def postmortem_lint(postmortem_id: str, request: Request, user: Reader) ->
     """Lint findings; their lines are those of the Markdown that `?format=md` returns
     (whose first line is the id comment)."""
     settings = app_context(request).settings
-    checked = await run_in_threadpool(checking.check, _stored(request, postmortem_id), settings)
+    stored = await _stored(request, postmortem_id)
+    checked = await run_in_threadpool(checking.check, stored, settings)
     return _findings(checked, first_line=2)
 
 
@@ -355,7 +361,8 @@ async def postmortem_revisions(
     postmortem_id: str, request: Request, user: Reader
 ) -> list[RevisionRead]:
     database = app_context(request).database
-    revisions = history.list_revisions(database, history.resolve(database, postmortem_id))
+    resolved = await run_in_threadpool(history.resolve, database, postmortem_id)
+    revisions = await run_in_threadpool(history.list_revisions, database, resolved)
     return [RevisionRead.model_validate(info, from_attributes=True) for info in revisions]
 
 
@@ -369,7 +376,7 @@ async def postmortem_diff(
 ) -> DiffRead:
     """A unified diff of two revisions' Markdown."""
     database = app_context(request).database
-    resolved = history.resolve(database, postmortem_id)
+    resolved = await run_in_threadpool(history.resolve, database, postmortem_id)
     diff = await run_in_threadpool(history.diff_revisions, database, resolved, old, new)
     return DiffRead(old=old, new=new, diff=diff)
 
@@ -384,8 +391,10 @@ async def restore_postmortem(
 ) -> WriteRead:
     """Make an old revision current again, as a new revision."""
     database = app_context(request).database
-    resolved = history.resolve(database, postmortem_id)
-    result = history.restore_revision(database, resolved, restore.revision, user=user.user.name)
+    resolved = await run_in_threadpool(history.resolve, database, postmortem_id)
+    result = await run_in_threadpool(
+        history.restore_revision, database, resolved, restore.revision, user=user.user.name
+    )
     return _written(result, response, [])
 
 

@@ -14,7 +14,7 @@ from hansei.services import history, reviewing, searching
 from hansei.services.accounts import SignedIn
 from hansei.web.api.schemas import PostmortemSummaryRead, WriteRead
 from hansei.web.auth import check_permission, require
-from hansei.web.context import app_context
+from hansei.web.context import AppContext, app_context
 from hansei.web.errors import ERRORS
 from hansei.workflow import ReviewAction
 
@@ -54,12 +54,19 @@ class ReviewStepRead(WriteRead):
     status: str
 
 
-def take_step_as(
+async def take_step_as(
     request: Request, user: SignedIn, postmortem_id: str, step: ReviewStepCreate
 ) -> tuple[str, int]:
-    """The step taken by `user`; the postmortem's id and the revision it made."""
+    """The step taken by `user`, off the event loop; the postmortem's id and the
+    revision it made."""
     check_permission(user, STEP_PERMISSION[step.action])
     context = app_context(request)
+    return await run_in_threadpool(_take_step, context, user, postmortem_id, step)
+
+
+def _take_step(
+    context: AppContext, user: SignedIn, postmortem_id: str, step: ReviewStepCreate
+) -> tuple[str, int]:
     resolved = history.resolve(context.database, postmortem_id)
     result = reviewing.take_review_step(
         context.database,
@@ -83,8 +90,8 @@ async def review_step(
     review history; 409 with the reason when the workflow refuses it."""
     if step.action == ReviewAction.approve and step.base_revision is None:
         raise HTTPException(428, "say which revision you approve: base_revision")
-    resolved, revision = take_step_as(request, user, postmortem_id, step)
-    stored = history.get_postmortem(app_context(request).database, resolved)
+    resolved, revision = await take_step_as(request, user, postmortem_id, step)
+    stored = await run_in_threadpool(history.current, app_context(request).database, resolved)
     return ReviewStepRead(
         id=resolved, outcome="updated", revision=revision, status=stored.postmortem.status.value
     )

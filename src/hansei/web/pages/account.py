@@ -21,14 +21,16 @@ router = APIRouter(include_in_schema=False)
 Anyone = Annotated[SignedIn, Depends(signed_in)]
 
 
-def _account_page(
+async def _account_page(
     request: Request,
     user: SignedIn,
     new_token: str | None = None,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    tokens = accounts.list_tokens(app_context(request).database, user.user.name)
+    tokens = await run_in_threadpool(
+        accounts.list_tokens, app_context(request).database, user.user.name
+    )
     return render(
         request,
         "account.html",
@@ -42,7 +44,7 @@ def _account_page(
 
 @router.get("/account")
 async def account(request: Request, user: Anyone) -> Response:
-    return _account_page(request, user)
+    return await _account_page(request, user)
 
 
 @router.post("/account/tokens")
@@ -64,21 +66,25 @@ async def create_token(
             client=client_address(request),
         )
     except RateLimitedError as error:
-        response = _account_page(
+        response = await _account_page(
             request, user, error=t("login_limited", seconds=error.retry_after), status_code=429
         )
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     except AuthenticationError:
-        return _account_page(request, user, error=t("login_failed"), status_code=401)
-    _, secret = accounts.create_token(database, user.user.name, label=label)
+        return await _account_page(request, user, error=t("login_failed"), status_code=401)
+    _, secret = await run_in_threadpool(
+        accounts.create_token, database, user.user.name, label=label
+    )
     # Shown in this response only: no redirect, so that it is never in a URL or a log.
-    response = _account_page(request, user, new_token=secret)
+    response = await _account_page(request, user, new_token=secret)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 async def revoke_token(request: Request, token_id: RevisionNumber, user: Anyone) -> Response:
-    accounts.revoke_token(app_context(request).database, user.user.name, token_id)
+    await run_in_threadpool(
+        accounts.revoke_token, app_context(request).database, user.user.name, token_id
+    )
     return RedirectResponse("/account", status_code=303)

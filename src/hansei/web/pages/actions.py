@@ -68,7 +68,14 @@ async def actions_page(
         "service": service,
         "group": grouping.value,
     }
+    # In links as the form sends them: a box ticked is "true", unticked is absent.
+    link_query = {
+        **{key: value for key, value in query.items() if not isinstance(value, bool)},
+        **{key: "true" for key, value in query.items() if value is True},
+    }
     first = (page - 1) * PAGE_SIZE + 1
+    # A page past the last one leads back to the first rather than to the one before.
+    back = page - 1 if found.count else 1
     return render(
         request,
         "actions.html",
@@ -79,9 +86,9 @@ async def actions_page(
         count=found.count,
         first=first,
         last=first + found.count - 1,
-        paged=page > 1 or found.more,
-        previous_url=f"/actions?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
-        next_url=f"/actions?{urlencode({**query, 'page': page + 1})}" if found.more else None,
+        paged=found.count > 0 and (page > 1 or found.more),
+        previous_url=f"/actions?{urlencode({**link_query, 'page': back})}" if page > 1 else None,
+        next_url=f"/actions?{urlencode({**link_query, 'page': page + 1})}" if found.more else None,
         today=now,
         query=query,
         horizons=[h.value for h in Horizon],

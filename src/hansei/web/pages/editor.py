@@ -144,8 +144,8 @@ async def create(request: Request, user: Writer) -> Response:
             errors=error.errors,
             status_code=422,
         )
-    result = saving.create_postmortem(
-        app_context(request).database, postmortem, user=user.user.name
+    result = await run_in_threadpool(
+        saving.create_postmortem, app_context(request).database, postmortem, user=user.user.name
     )
     return RedirectResponse(f"/postmortems/{result.postmortem_id}", status_code=303)
 
@@ -168,15 +168,20 @@ async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Respo
 @router.post("/postmortems/{postmortem_id}/edit")
 async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     database = app_context(request).database
-    stored = history.get_postmortem(database, history.resolve(database, postmortem_id))
+    stored = await run_in_threadpool(history.current, database, postmortem_id)
     form = await read_form(request)
     raw_base = form.get("base_revision")
     base = int(raw_base) if isinstance(raw_base, str) and raw_base.isdigit() else None
     action = f"/postmortems/{stored.id}/edit"
     try:
         postmortem = await _postmortem_from(request, form, stored.postmortem)
-        saving.update_postmortem(
-            database, stored.id, postmortem, user=user.user.name, base_revision=base
+        await run_in_threadpool(
+            saving.update_postmortem,
+            database,
+            stored.id,
+            postmortem,
+            user=user.user.name,
+            base_revision=base,
         )
     except FormError as error:
         return _editor(
@@ -193,7 +198,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     except ConflictError as conflict:
         # What is saved now, not what was sent: saving again must not quietly undo the
         # other save. The sent version is kept as a revision, to compare and re-apply.
-        current = history.get_postmortem(database, stored.id)
+        current = await run_in_threadpool(history.current, database, stored.id)
         return _editor(
             request,
             user,
@@ -216,7 +221,7 @@ async def preview(request: Request, user: Writer) -> Response:
     base = None
     if isinstance(raw_id, str) and raw_id:
         database = app_context(request).database
-        base = history.get_postmortem(database, history.resolve(database, raw_id)).postmortem
+        base = (await run_in_threadpool(history.current, database, raw_id)).postmortem
     try:
         postmortem = await _postmortem_from(request, form, base)
     except FormError as error:

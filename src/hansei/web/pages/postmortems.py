@@ -69,6 +69,13 @@ async def postmortem_list(
     offset = (page - 1) * PAGE_SIZE
     problem = searching.query_problem(q)
     found = await run_in_threadpool(_list_page, database, user.user.name, q, filters, order, offset)
+    pages = (
+        None
+        if found.total is None or found.total > searching.COUNTED_AT_MOST
+        else max(1, math.ceil(found.total / PAGE_SIZE))
+    )
+    # A page past the last one leads back to the last one, when the count tells it.
+    last_page = pages or page - 1
     waiting_query = {"status": "review", "reviewer": user.user.name, "sort": "waiting"}
     query = {
         "q": q,
@@ -87,12 +94,12 @@ async def postmortem_list(
         hits=found.hits,
         summaries=found.summaries,
         total=found.total,
-        pages=None
-        if found.total is None or found.total > searching.COUNTED_AT_MOST
-        else max(1, math.ceil(found.total / PAGE_SIZE)),
+        pages=pages,
         counted_at_most=searching.COUNTED_AT_MOST,
         page=page,
-        previous_url=f"/?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
+        previous_url=f"/?{urlencode({**query, 'page': min(page - 1, last_page)})}"
+        if page > 1
+        else None,
         next_url=f"/?{urlencode({**query, 'page': page + 1})}" if found.more else None,
         services=found.services,
         severities=[s.value for s in Severity],
@@ -320,6 +327,8 @@ async def restore(
     revision: Annotated[RevisionNumber, Form()],
 ) -> Response:
     database = app_context(request).database
-    resolved = history.resolve(database, postmortem_id)
-    history.restore_revision(database, resolved, revision, user=user.user.name)
+    resolved = await run_in_threadpool(history.resolve, database, postmortem_id)
+    await run_in_threadpool(
+        history.restore_revision, database, resolved, revision, user=user.user.name
+    )
     return RedirectResponse(f"/postmortems/{resolved}/history", status_code=303)

@@ -34,5 +34,5 @@ async def review_step(
         reviewers=[name.strip() for name in reviewers.split(",") if name.strip()],
         base_revision=base_revision,
     )
-    resolved, _ = take_step_as(request, user, postmortem_id, step)
+    resolved, _ = await take_step_as(request, user, postmortem_id, step)
     return RedirectResponse(f"/postmortems/{resolved}", status_code=303)

@@ -111,7 +111,7 @@ async def login(
 async def logout(request: Request, user: Annotated[SignedIn, Depends(signed_in)]) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        accounts.sign_out(app_context(request).database, token)
+        await run_in_threadpool(accounts.sign_out, app_context(request).database, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -126,7 +126,9 @@ async def choose_language(
 ) -> Response:
     """The UI language, kept with the user (and in a cookie for the login page)."""
     chosen = language if language in LANGUAGES else None
-    accounts.set_language(app_context(request).database, user.user.id, chosen)
+    await run_in_threadpool(
+        accounts.set_language, app_context(request).database, user.user.id, chosen
+    )
     response = RedirectResponse(_safe_next(next_path), status_code=303)
     if chosen:
         response.set_cookie(
