@@ -254,3 +254,21 @@ def test_a_page_past_the_end_leads_back_to_the_last_one(site: Site) -> None:
     assert "overdue=true" in link
     assert "False" not in link
     assert "mine=" not in link
+
+
+def test_the_list_api_filters_by_reviewer_longest_waiting_first(site: Site) -> None:
+    for title in ("waits longest", "waits less"):
+        saving.create_postmortem(
+            site.database,
+            postmortem(title=title, status="review", reviewers=["@Api-Reviewer"]),
+            user="t",
+        )
+    with site.api(Role.viewer) as api:
+        found = api.get(
+            "/api/v1/postmortems",
+            params={"reviewer": "api-reviewer", "status": "review", "sort": "waiting"},
+        ).json()
+        refused = api.get("/api/v1/postmortems", params={"reviewers": "x"})
+    assert [item["title"] for item in found["items"]] == ["waits longest", "waits less"]
+    assert (found["total"], found["total_exact"]) == (2, True)
+    assert refused.status_code == 422

@@ -31,6 +31,9 @@ class FilterQuery(BaseModel):
     severity: Severity | None = None
     status: Status | None = None
     owner: str | None = Field(default=None, description="author or action-item owner")
+    reviewer: str | None = Field(
+        default=None, description="asked to review it (`tanaka` or `@tanaka`)"
+    )
     since: Day | None = Field(default=None, description="detected on or after this day")
     until: Day | None = Field(default=None, description="detected before this day")
     limit: int = Field(default=20, ge=1, le=200)
@@ -43,6 +46,7 @@ class FilterQuery(BaseModel):
             severity=self.severity.value if self.severity else None,
             status=self.status.value if self.status else None,
             owner=self.owner,
+            reviewer=self.reviewer,
             since=day_start(self.since, timezone) if self.since else None,
             until=day_start(self.until, timezone) if self.until else None,
         )
