@@ -104,28 +104,14 @@ def create(
     kind: str = "save",
     note: str | None = None,
 ) -> WriteResult:
-    prepared = _prepared(session, postmortem)
     postmortem_id = postmortem_id or new_id()
-    document, digest = prepared.document, prepared.digest
-    now = _now()
-    session.execute(
-        _INSERT_POSTMORTEM,
-        {
-            "id": postmortem_id,
-            "document": document,
-            "content_hash": digest,
-            "revision": 1,
-            "last_revision": 1,
-            "created_at": now,
-            "created_by": user,
-            "updated_at": now,
-            "updated_by": user,
-            **prepared.columns,
-        },
+    # One postmortem is a batch of one: both write exactly the same rows.
+    create_many(
+        session,
+        [NewPostmortem(postmortem_id, _prepared(session, postmortem), note)],
+        user=user,
+        kind=kind,
     )
-    _add_revision(session, postmortem_id, 1, kind, None, document, digest, now, user, note)
-    _write_children(session, postmortem_id, prepared, now, replace=False)
-    search_index.write(session, postmortem_id, prepared, replace=False)
     return WriteResult(postmortem_id, "created", 1, 1)
 
 
