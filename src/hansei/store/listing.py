@@ -117,10 +117,6 @@ _BY_LAST_CHANGE = {
     SortOrder.longest_waiting: (ReviewerRow.updated_at.asc(), ReviewerRow.postmortem_id),
     SortOrder.updated: (ReviewerRow.updated_at.desc(), ReviewerRow.postmortem_id),
 }
-_OUTER_BY_LAST_CHANGE = {
-    SortOrder.longest_waiting: (PostmortemRow.updated_at.asc(), PostmortemRow.id),
-    SortOrder.updated: (PostmortemRow.updated_at.desc(), PostmortemRow.id),
-}
 
 
 @lru_cache(maxsize=4)
@@ -144,7 +140,7 @@ def _reviewer_statements(sort: SortOrder) -> tuple[sa.Select[Any], sa.Select[Any
     page = (
         sa.select(*_SUMMARY_COLUMNS, count.scalar_subquery())
         .join_from(PostmortemRow, page_ids, page_ids.c.postmortem_id == PostmortemRow.id)
-        .order_by(*_OUTER_BY_LAST_CHANGE[sort])
+        .order_by(*_ORDER[sort], PostmortemRow.id)
     )
     return page, count
 
@@ -196,8 +192,6 @@ def waiting_for_review(
     """Postmortems in review that name `reviewer` (`tanaka` or `@tanaka`) among their
     reviewers, the longest waiting first, a page at a time; and how many there are."""
     filters = SearchFilters(status="review", reviewer=reviewer)
-    page, count = _chosen_statements(filter_keys(filters), SortOrder.longest_waiting)
-    parameters = {**filter_parameters(filters), "count_limit": COUNTED_AT_MOST + 1}
-    rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
-    total = rows[0][10] if rows else session.execute(count, parameters).scalar_one()
-    return [_summary(row) for row in rows], total
+    return list_postmortems(
+        session, filters, sort=SortOrder.longest_waiting, limit=limit, offset=offset
+    )
