@@ -15,3 +15,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder: Path = tmp_path_factory.mktemp("site")
     with fresh_database("sqlite", folder) as database, site_serving(database) as site:
         yield site
+
+
+@pytest.fixture
+def postgresql_site(tmp_path: Path) -> Iterator[Site]:
+    """On PostgreSQL alone: there another connection can hold a request back (a table lock)."""
+    with fresh_database("postgresql", tmp_path) as database, site_serving(database) as site:
+        yield site

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 import uvicorn
 
 from hansei.config import Settings
@@ -195,3 +196,37 @@ def serving_process(arguments: list[str], log: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def answered_while_locked(site: Site, table: str, request: Callable[[], int]) -> list[int]:
+    """The statuses of `request`, sent while another connection holds `table`."""
+    return answered_while_held(
+        site,
+        lambda holder: holder.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"),
+        request,
+    )
+
+
+def answered_while_held(
+    site: Site,
+    hold: Callable[[sa.Connection], object],
+    request: Callable[[], int],
+    *,
+    settle: float = 0.5,
+) -> list[int]:
+    """The statuses of `request`, sent while another connection's open transaction
+    (`hold`) keeps it waiting; meanwhile /health must go on answering."""
+    answers: list[int] = []
+    with site.database.engine.connect() as holder:
+        hold(holder)
+        waiting = threading.Thread(target=lambda: answers.append(request()))
+        waiting.start()
+        try:
+            # The request is now waiting on the database: the event loop must not wait.
+            time.sleep(settle)
+            assert waiting.is_alive()
+            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
+        finally:
+            holder.rollback()
+            waiting.join(timeout=30)
+    return answers

@@ -4,19 +4,16 @@ thread: the event loop goes on answering meanwhile."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
 from hansei.model.access import Role
 from hansei.store.tables import UserRow
 from tests.databases import fresh_database
-from tests.web.site import Site, site_serving
+from tests.web.site import Site, answered_while_held, site_serving
 
 
 @pytest.fixture
@@ -30,26 +27,19 @@ def test_adding_a_user_leaves_the_server_answering(site: Site) -> None:
     # Timing eight hashes against /health says the same but depends on the machine's
     # load; another transaction inserting the same name keeps the work from finishing
     # for sure (the unique index makes the second insert wait for the first to end).
-    answers: list[int] = []
-
-    def add() -> None:
+    def add() -> int:
         body = {"name": "held", "role": "viewer", "password": "held-password"}
         with site.api(Role.admin) as api:
-            answers.append(api.post("/api/v1/users", json=body).status_code)
+            return api.post("/api/v1/users", json=body).status_code
 
-    with site.database.engine.connect() as holder:
-        holder.execute(
+    answers = answered_while_held(
+        site,
+        lambda holder: holder.execute(
             sa.insert(UserRow).values(
                 name="held", name_key="held", role="viewer", created_at=dt.datetime.now(dt.UTC)
             )
-        )
-        adding = threading.Thread(target=add)
-        adding.start()
-        try:
-            time.sleep(0.8)
-            assert adding.is_alive()
-            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
-        finally:
-            holder.rollback()
-            adding.join(timeout=30)
+        ),
+        add,
+        settle=0.8,
+    )
     assert answers == [201]

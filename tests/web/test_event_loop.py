@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,35 +12,8 @@ import pytest
 from hansei.model.access import Role
 from hansei.services import saving
 from hansei.web.app import WORKER_THREADS
-from tests.databases import fresh_database
 from tests.factories import postmortem
-from tests.web.site import Site, site_serving
-
-
-@pytest.fixture
-def postgresql_site(tmp_path: Path) -> Iterator[Site]:
-    """On PostgreSQL alone: there another connection can hold a request back (a table lock)."""
-    with fresh_database("postgresql", tmp_path) as database, site_serving(database) as site:
-        yield site
-
-
-def _answered_while_locked(site: Site, table: str, request: Callable[[], int]) -> list[int]:
-    """The statuses of `request`, sent while another connection holds `table`; meanwhile
-    the request waits for the lock, and /health must go on answering."""
-    answers: list[int] = []
-    with site.database.engine.connect() as holder:
-        holder.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-        waiting = threading.Thread(target=lambda: answers.append(request()))
-        waiting.start()
-        try:
-            # The request is now waiting for the lock: the event loop must not wait with it.
-            time.sleep(0.5)
-            assert waiting.is_alive()
-            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
-        finally:
-            holder.rollback()
-            waiting.join(timeout=30)
-    return answers
+from tests.web.site import Site, answered_while_locked
 
 
 @pytest.mark.parametrize(
@@ -68,7 +39,7 @@ def test_a_request_waiting_for_the_database_leaves_the_server_answering(
     client = site.browser(Role.viewer).client if as_browser else site.api(Role.viewer)
     assert client.get(target).status_code == 200
     try:
-        answers = _answered_while_locked(site, table, lambda: client.get(target).status_code)
+        answers = answered_while_locked(site, table, lambda: client.get(target).status_code)
     finally:
         client.close()
     assert answers == [200]
@@ -142,7 +113,7 @@ def test_a_write_or_read_waiting_for_the_database_leaves_the_server_answering(
         else body
     )
     try:
-        answers = _answered_while_locked(
+        answers = answered_while_locked(
             site, table, lambda: client.request(method, target, json=payload).status_code
         )
     finally:

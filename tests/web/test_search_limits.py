@@ -4,21 +4,16 @@ and a slow search never keeps the server from answering others."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
 from hansei.model.access import Role
 from hansei.services import saving
 from hansei.services.searching import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 from hansei.store import Database
-from tests.databases import fresh_database
 from tests.factories import postmortem
-from tests.web.site import Site, add_role_users, running_server, site_serving
+from tests.web.site import Site, add_role_users, answered_while_locked, running_server
 
 WORDS = [chr(0x4E00 + n) for n in range(MAX_QUERY_WORDS + 1)]
 
@@ -65,33 +60,16 @@ def test_the_list_page_names_the_limit_instead_of_searching(site: Site) -> None:
     assert "at most" not in found.text
 
 
-@pytest.fixture
-def postgresql_site(tmp_path: Path) -> Iterator[Site]:
-    """On PostgreSQL alone: there another connection can hold a search back (a table lock)."""
-    with fresh_database("postgresql", tmp_path) as database, site_serving(database) as site:
-        yield site
-
-
 @pytest.mark.parametrize("path", ["/api/v1/search", "/"])
 def test_a_search_waiting_for_the_database_leaves_the_server_answering(
     postgresql_site: Site, path: str
 ) -> None:
     site = postgresql_site
     client = site.api(Role.viewer) if path.startswith("/api/") else site.browser(Role.viewer).client
-    answers: list[int] = []
-    with site.database.engine.connect() as holder:
-        holder.exec_driver_sql("LOCK TABLE postmortems IN ACCESS EXCLUSIVE MODE")
-        searching = threading.Thread(
-            target=lambda: answers.append(client.get(path, params={"q": "障害"}).status_code)
+    try:
+        answers = answered_while_locked(
+            site, "postmortems", lambda: client.get(path, params={"q": "障害"}).status_code
         )
-        searching.start()
-        try:
-            # The search is now waiting for the lock: the event loop must not wait with it.
-            time.sleep(0.5)
-            assert searching.is_alive()
-            assert httpx.get(f"{site.url}/health", timeout=5).status_code == 200
-        finally:
-            holder.rollback()
-            searching.join(timeout=30)
-            client.close()
+    finally:
+        client.close()
     assert answers == [200]
