@@ -94,14 +94,28 @@ def test_the_total_is_counted_up_to_a_bound(
     listed: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(listing, "COUNTED_AT_MOST", 2)
-    first, total = list_postmortems(listed, limit=1)
-    past, beyond = list_postmortems(listed, limit=1, offset=10)
-    drafts = list_postmortems(listed, SearchFilters(status="draft"))[1]
-    finals = list_postmortems(listed, SearchFilters(status="final"))[1]
-    # 3 says "more than 2": four match, but no more than three are read to count them.
-    assert (total, beyond, drafts, finals) == (3, 3, 2, 1)
-    assert [s.title for s in first] == _titles(listed)[:1]
+    dated = SearchFilters(until=day_start(jst(2025, 4, 1, 0, 0).date(), "Asia/Tokyo"))
+    first, bounded = list_postmortems(listed, dated, limit=1)
+    past, beyond = list_postmortems(listed, dated, limit=1, offset=10)
+    # 3 says "more than 2": three match, but no more than three are read to count them.
+    assert (bounded, beyond) == (3, 3)
+    assert not listing.counted_exactly(dated)
+    assert [s.title for s in first] == ["Search slow"]
     assert past == []
+
+
+def test_the_total_of_all_or_of_one_status_is_kept_exact(
+    listed: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listing, "COUNTED_AT_MOST", 2)
+    everything = list_postmortems(listed, limit=1)[1]
+    beyond = list_postmortems(listed, limit=1, offset=10)[1]
+    drafts = list_postmortems(listed, SearchFilters(status="draft"))[1]
+    reviews = list_postmortems(listed, SearchFilters(status="review"), offset=5)[1]
+    assert (everything, beyond, drafts, reviews) == (4, 4, 2, 1)
+    assert listing.counted_exactly(SearchFilters())
+    assert listing.counted_exactly(SearchFilters(status="final"))
+    assert not listing.counted_exactly(SearchFilters(status="final", severity="low"))
 
 
 def test_a_summary_carries_what_the_list_shows(listed: Database) -> None:

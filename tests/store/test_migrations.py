@@ -265,3 +265,26 @@ def test_0008_keeps_the_review_history_and_downgrades(database_url: str) -> None
     assert downgrade(database, "0007") == ("0008", "0007")
     assert _rows(database, "SELECT reviewer, status FROM reviews") == [("@sato", "approved")]
     database.dispose()
+
+
+def test_0013_counts_the_postmortems_already_stored_by_status(database_url: str) -> None:
+    database = _database_at(database_url, "0012")
+    with database.engine.begin() as connection:
+        for number, status in enumerate(["draft", "final", "draft", "review", "draft"]):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO postmortems (id, status, language, document, content_hash,"
+                    " revision, last_revision, created_at, created_by, updated_at, updated_by)"
+                    " VALUES (:id, :status, 'ja', '{}', 'h', 1, 1, :now, 'mori', :now, 'mori')"
+                ),
+                {"id": f"p{number}", "status": status, "now": dt.datetime(2026, 12, 1)},
+            )
+    upgrade(database, "0013")
+    assert _rows(database, "SELECT status, postmortems FROM postmortem_counts ORDER BY status") == [
+        ("draft", 3),
+        ("final", 1),
+        ("review", 1),
+    ]
+    assert downgrade(database, "0012") == ("0013", "0012")
+    assert "postmortem_counts" not in sa.inspect(database.engine).get_table_names()
+    database.dispose()

@@ -211,21 +211,30 @@ def test_action_items_come_a_page_at_a_time_in_due_order(site: Site) -> None:
 def test_the_list_counts_up_to_a_bound_and_pages_on_past_it(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    impact = {"severity": "low", "services": ["Bounded API"]}
     for number in range(3):
-        saving.create_postmortem(site.database, postmortem(title=f"counted {number}"), user="t")
+        counted = postmortem(title=f"counted {number}", impact=impact)
+        saving.create_postmortem(site.database, counted, user="t")
     monkeypatch.setattr(listing, "COUNTED_AT_MOST", 2)
     monkeypatch.setattr(searching, "COUNTED_AT_MOST", 2)
     monkeypatch.setattr(postmortems_page, "PAGE_SIZE", 2)
     browser = site.browser(Role.viewer)
-    first = browser.get("/").text
+    # The totals of all postmortems and of one status are kept: exact however many.
+    everything = browser.get("/").text
+    assert re.search(r"<span>1 / \d+</span>", everything) is not None
+    assert "件超" not in everything
+    first = browser.get("/", params={"service": "Bounded API"}).text
     assert "2 件超" in first
     assert 'rel="next"' in first
     assert re.search(r"<span>1 / \d+</span>", first) is None
     with site.api(Role.viewer) as api:
-        page = api.get("/api/v1/postmortems", params={"limit": 1}).json()
+        page = api.get("/api/v1/postmortems", params={"limit": 1, "severity": "low"}).json()
+        kept = api.get("/api/v1/postmortems", params={"limit": 1, "status": "draft"}).json()
     assert (page["total"], page["total_exact"]) == (3, False)
+    assert kept["total_exact"] is True
+    assert kept["total"] >= 3
     titles = set()
-    url: str | None = "/"
+    url: str | None = "/?service=Bounded+API"
     while url is not None:
         html_page = browser.get(url).text
         titles |= set(re.findall(r"counted \d", html_page))

@@ -54,11 +54,14 @@ def follow_ups(
     offset: int = 0,
 ) -> list[FollowUp]:
     """The items `filters` select, judged as of `today` (default: the team's today)."""
-    from hansei.services.searching import find_action_items, last_status_changes
+    from hansei.store import action_changes, queries
 
     day = today or team_today(timezone)
-    items = find_action_items(database, filters, limit=limit, offset=offset)
-    changes = last_status_changes(database, items)
+    # On one connection: a connection and a transaction for each part cost about as
+    # much as the parts.
+    with database.querying() as connection:
+        items = queries.action_items(connection, filters, limit=limit, offset=offset)
+        changes = action_changes.latest(connection, sorted({item.postmortem_id for item in items}))
     return [
         judge(
             item,

@@ -7,6 +7,8 @@ import threading
 import weakref
 from collections import OrderedDict
 
+from sqlalchemy.orm import Session
+
 from hansei.errors import NotFoundError
 from hansei.markdown import render_markdown
 from hansei.markdown.lines import split_keeping_ends
@@ -39,26 +41,46 @@ def current(database: Database, reference: str) -> StoredPostmortem:
     """The current revision of the postmortem that `reference` (an id or a prefix of
     one) names, read whole only if it was not read lately."""
     with database.reading() as session:
-        exact = repo.normalise_id(reference)
-        now = repo.head(session, exact) if exact else None
-        if now is None:
-            now = repo.head(session, repo.resolve_id(session, reference))
-        if now is None:
-            raise NotFoundError(f"no postmortem {reference}")
-        key = (now.id, now.revision, now.content_hash)
-        with _RECENT_LOCK:
-            kept = _RECENT.setdefault(database, OrderedDict())
-            found = kept.get(key)
-            if found is not None:
-                kept.move_to_end(key)
-        if found is not None and found.updated_at == now.updated_at:
+        now = _head(session, reference)
+        found = _read_lately(database, now)
+        if found is not None:
             return found
         stored = repo.get(session, now.id)
     with _RECENT_LOCK:
+        kept = _RECENT.setdefault(database, OrderedDict())
         kept[(stored.id, stored.revision, stored.content_hash)] = stored
         if len(kept) > _RECENT_KEPT:
             kept.popitem(last=False)
     return stored
+
+
+def read_lately(database: Database, reference: str) -> StoredPostmortem | None:
+    """The current revision as `current` gives it if it was read lately (one indexed
+    row read, nothing decoded), else None."""
+    with database.reading() as session:
+        return _read_lately(database, _head(session, reference))
+
+
+def _head(session: Session, reference: str) -> repo.Head:
+    exact = repo.normalise_id(reference)
+    now = repo.head(session, exact) if exact else None
+    if now is None:
+        now = repo.head(session, repo.resolve_id(session, reference))
+    if now is None:
+        raise NotFoundError(f"no postmortem {reference}")
+    return now
+
+
+def _read_lately(database: Database, now: repo.Head) -> StoredPostmortem | None:
+    key = (now.id, now.revision, now.content_hash)
+    with _RECENT_LOCK:
+        kept = _RECENT.setdefault(database, OrderedDict())
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+    if found is not None and found.updated_at == now.updated_at:
+        return found
+    return None
 
 
 def list_revisions(database: Database, postmortem_id: str) -> list[RevisionInfo]:

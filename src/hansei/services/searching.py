@@ -10,7 +10,12 @@ from hansei.metrics import budget_minutes, minutes_between
 from hansei.store import Database, action_changes, filters, listing, queries, search
 from hansei.store.action_changes import ItemKey, StatusChange
 from hansei.store.filters import SearchFilters
-from hansei.store.listing import COUNTED_AT_MOST, PostmortemSummary, SortOrder
+from hansei.store.listing import (
+    COUNTED_AT_MOST,
+    PostmortemSummary,
+    SortOrder,
+    counted_exactly,
+)
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
 from hansei.store.search import SearchHit
 from hansei.store.search_text import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, query_problem
@@ -155,8 +160,8 @@ def front_page(
 
 
 def known_services(database: Database) -> list[str]:
-    with database.reading() as session:
-        return queries.services(session)
+    with database.querying() as connection:
+        return queries.services(connection)
 
 
 __all__ = [
@@ -173,6 +178,7 @@ __all__ = [
     "ServiceBudget",
     "SortOrder",
     "StatusChange",
+    "counted_exactly",
     "day_start",
     "find_action_items",
     "front_page",

@@ -5,8 +5,11 @@ Nothing connects until `open_database()` is called.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,52 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hansei.errors import StoreError
+
+
+class ReadTooLongError(StoreError):
+    """A read begun with a time limit (`within`) ran past it and was stopped."""
+
+
+_read_deadline: ContextVar[tuple[int, float] | None] = ContextVar(
+    "hansei_read_deadline", default=None
+)
+"""The thread whose reads are limited, and the CPU time of that thread at which they stop."""
+# SQLite calls the progress handler every this many steps of its virtual machine: a
+# few microseconds apart, at the cost of a Python call each time.
+_PROGRESS_STEPS = 2_000
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Reads from SQLite begun inside the block, in this thread, stop with
+    ReadTooLongError once the thread has worked `seconds` since the block began
+    (PostgreSQL's are not limited).
+
+    Counted in the thread's CPU time, not on the clock: a thread put aside by the
+    operating system, or waiting for the GIL, is not working on the read."""
+    token = _read_deadline.set((threading.get_ident(), time.thread_time() + seconds))
+    try:
+        yield
+    finally:
+        _read_deadline.reset(token)
+
+
+@contextmanager
+def _out_of_time_told() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.OperationalError as error:
+        if _limited_here() is not None and str(error.orig) == "interrupted":
+            raise ReadTooLongError("the read ran past its time limit") from error
+        raise
+
+
+def _limited_here() -> float | None:
+    """The CPU time at which this thread's reads stop, if they are limited."""
+    limit = _read_deadline.get()
+    if limit is None or limit[0] != threading.get_ident():
+        return None
+    return limit[1]
 
 
 class Database:
@@ -45,14 +94,14 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        with _out_of_time_told(), self._sessions() as session:
             yield session
 
     @contextmanager
     def querying(self) -> Iterator[sa.Connection]:
         """A connection for reads that need no ORM: the paths every request takes
         (who is asking, the list) skip the session's bookkeeping."""
-        with self.engine.connect() as connection:
+        with _out_of_time_told(), self.engine.connect() as connection:
             yield connection
 
     def dispose(self) -> None:
@@ -127,6 +176,12 @@ def _sqlite_engine(url: sa.URL, **options: Any) -> sa.Engine:
         # A writer takes the lock up front (IMMEDIATE), so two writers queue
         # instead of one failing halfway with "database is locked".
         write = connection.get_execution_options().get("hansei_write", False)
+        # Each transaction sets the time limit of its own reads, or lifts the last one's.
+        deadline = None if write else _limited_here()
+        connection.connection.dbapi_connection.set_progress_handler(  # type: ignore[union-attr]
+            None if deadline is None else lambda: time.thread_time() > deadline,
+            _PROGRESS_STEPS,
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -17,7 +18,7 @@ from hansei.store.filters import (
     filter_keys,
     filter_parameters,
 )
-from hansei.store.tables import PostmortemRow, ReviewerRow, ServiceRow
+from hansei.store.tables import PostmortemCountRow, PostmortemRow, ReviewerRow, ServiceRow
 
 
 class SortOrder(StrEnum):
@@ -88,10 +89,7 @@ def _statements(keys: tuple[str, ...], sort: SortOrder) -> tuple[sa.Select[Any],
     """The page, with the count of all matches beside each row, and the count alone
     (for a page past the end), for one combination of filters and order, built once."""
     conditions = filter_conditions(keys)
-    # Uncorrelated: both SQLite and PostgreSQL count once per statement, not per row.
-    # Counted up to a bound: past it, counting would read the whole store on each view.
-    counted = sa.select(PostmortemRow.id).where(*conditions).limit(sa.bindparam("count_limit"))
-    count = sa.select(sa.func.count()).select_from(counted.subquery("counted"))
+    count = _count_statement(keys, conditions)
     order = (*_ORDER[sort], PostmortemRow.id)
     # The page's ids first, from the sort keys alone; only those rows are then read
     # whole. Sorting or skipping rows with every column (the services of each, and on
@@ -111,6 +109,26 @@ def _statements(keys: tuple[str, ...], sort: SortOrder) -> tuple[sa.Select[Any],
         .order_by(*order)
     )
     return page, count
+
+
+_KEPT_COUNTS = {(): (), ("status",): (PostmortemCountRow.status == sa.bindparam("filter_status"),)}
+"""Filters whose total the store keeps (postmortem_counts): all postmortems, or those
+in one status."""
+
+
+def _count_statement(keys: tuple[str, ...], conditions: Sequence[Any]) -> sa.Select[Any]:
+    if keys in _KEPT_COUNTS:
+        kept = sa.func.coalesce(sa.func.sum(PostmortemCountRow.postmortems), 0)
+        return sa.select(kept).where(*_KEPT_COUNTS[keys])
+    # Counted up to a bound: past it, counting would read the whole store on each view.
+    counted = sa.select(PostmortemRow.id).where(*conditions).limit(sa.bindparam("count_limit"))
+    return sa.select(sa.func.count()).select_from(counted.subquery("counted"))
+
+
+def counted_exactly(filters: SearchFilters) -> bool:
+    """Whether the list's total for these filters is exact however large: the store
+    keeps it. Other totals stop at COUNTED_AT_MOST + 1."""
+    return filter_keys(filters) in _KEPT_COUNTS
 
 
 _BY_LAST_CHANGE = {
@@ -177,8 +195,9 @@ def list_postmortems(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[PostmortemSummary], int]:
-    """One page of postmortems, and how many match the filters in all: counted up to
-    COUNTED_AT_MOST, and COUNTED_AT_MOST + 1 when there are more."""
+    """One page of postmortems, and how many match the filters in all: exact where the
+    store keeps the count (counted_exactly), else counted up to COUNTED_AT_MOST, and
+    COUNTED_AT_MOST + 1 when there are more."""
     page, count = _chosen_statements(filter_keys(filters), sort)
     parameters = {**filter_parameters(filters), "count_limit": COUNTED_AT_MOST + 1}
     rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()

@@ -45,7 +45,7 @@ class ActionItemRecord:
 
 
 def action_items(
-    session: Session,
+    session: Reader,
     filters: ActionFilters | None = None,
     *,
     limit: int | None = None,

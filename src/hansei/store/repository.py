@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hansei.errors import NotFoundError
@@ -20,6 +22,7 @@ from hansei.store.mapping import PreparedDocument, postmortem_from_document, pre
 from hansei.store.tables import (
     CHILD_TABLES,
     Base,
+    PostmortemCountRow,
     PostmortemRow,
     ReviewerRow,
     RevisionRow,
@@ -33,6 +36,23 @@ _REVISIONS = table_of(RevisionRow)
 _INSERT_POSTMORTEM = sa.insert(_POSTMORTEMS)
 _INSERT_REVISION = sa.insert(_REVISIONS)
 _INSERT_CHILD = {row_class: sa.insert(table_of(row_class)) for row_class in CHILD_TABLES}
+_COUNTS = table_of(PostmortemCountRow)
+
+
+def _adding_to_count(insert: postgresql.Insert | sqlite.Insert) -> sa.Insert:
+    counted = insert.values(
+        status=sa.bindparam("counted_status"), postmortems=sa.bindparam("added")
+    )
+    return counted.on_conflict_do_update(
+        index_elements=[_COUNTS.c.status],
+        set_={"postmortems": _COUNTS.c.postmortems + counted.excluded.postmortems},
+    )
+
+
+_ADD_TO_COUNT = {
+    "postgresql": _adding_to_count(postgresql.insert(_COUNTS)),
+    "sqlite": _adding_to_count(sqlite.insert(_COUNTS)),
+}
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,7 @@ def create_many(
         if rows:
             connection.execute(_INSERT_CHILD[row_class], rows)
     search_index.write_many(session, [(item.postmortem_id, item.prepared) for item in documents])
+    _count(session, Counter(item.prepared.columns["status"] for item in documents))
 
 
 def update(
@@ -208,11 +229,11 @@ def update(
         return WriteResult(postmortem_id, "unchanged", current.revision, current.revision)
     # Taking the next number locks the row (PostgreSQL) before the current revision
     # is compared, so two writers cannot both pass the check.
-    number, current_revision = session.execute(
+    number, current_revision, stored_status = session.execute(
         sa.update(PostmortemRow)
         .where(PostmortemRow.id == postmortem_id)
         .values(last_revision=PostmortemRow.last_revision + 1)
-        .returning(PostmortemRow.last_revision, PostmortemRow.revision)
+        .returning(PostmortemRow.last_revision, PostmortemRow.revision, PostmortemRow.status)
     ).one()
     now = _now()
     if base_revision is not None and base_revision != current_revision:
@@ -241,7 +262,19 @@ def update(
     )
     _write_children(session, postmortem_id, prepared, now, replace=True)
     search_index.write(session, postmortem_id, prepared, replace=True)
+    status = prepared.columns["status"]
+    if status != stored_status:
+        _count(session, Counter({stored_status: -1, status: 1}))
     return WriteResult(postmortem_id, "updated", number, number)
+
+
+def _count(session: Session, added: Counter[str]) -> None:
+    """Add to the postmortems counted in each status. In the order of the statuses'
+    names: two writers moving postmortems in opposite directions lock the same rows
+    in the same order, and one waits for the other rather than neither going on."""
+    statement = _ADD_TO_COUNT[session.get_bind().dialect.name]
+    for status in sorted(added):
+        session.execute(statement, {"counted_status": status, "added": added[status]})
 
 
 def _add_revision(

@@ -177,6 +177,17 @@ class ReviewRow(Base):
     status: Mapped[str | None] = mapped_column(sa.String(32))
 
 
+class PostmortemCountRow(Base):
+    """How many postmortems are in each status, kept by every write that adds one or
+    moves one between statuses: the list's total, unfiltered or for one status, is
+    read here instead of counted over every row on each view."""
+
+    __tablename__ = "postmortem_counts"
+
+    status: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    postmortems: Mapped[int] = mapped_column(sa.Integer)
+
+
 class ReviewerRow(Base):
     """Who a postmortem asks to review it, as `person` keys: "waiting for my review"
     is an index lookup, not a read of every document in review.

@@ -42,6 +42,7 @@ from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
 from hansei.web.parameters import RevisionNumber
+from hansei.web.reads import current_postmortem, read
 
 router = APIRouter(prefix="/postmortems", tags=["postmortems"])
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
@@ -250,10 +251,11 @@ async def list_postmortems(
     """Postmortems, filtered and sorted, one page at a time (`total` counts them, up to
     10,000)."""
     context = app_context(request)
-    summaries, total = await run_in_threadpool(
+    filters = query.filters(context.settings.timezone)
+    summaries, total = await read(
         searching.list_postmortems,
         context.database,
-        query.filters(context.settings.timezone),
+        filters,
         sort=query.sort,
         limit=query.limit,
         offset=query.offset,
@@ -263,7 +265,7 @@ async def list_postmortems(
     page = _PageData(
         items=summaries,
         total=total,
-        total_exact=total <= searching.COUNTED_AT_MOST,
+        total_exact=searching.counted_exactly(filters) or total <= searching.COUNTED_AT_MOST,
         limit=query.limit,
         offset=query.offset,
     )
@@ -292,7 +294,7 @@ async def read_postmortem(
     """One postmortem as JSON (with its computed figures), Markdown or an HTML page."""
     context = app_context(request)
     database = context.database
-    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    stored = await current_postmortem(database, postmortem_id)
     postmortem = (
         stored.postmortem
         if revision is None
@@ -321,7 +323,7 @@ async def read_postmortem(
 
 
 async def _stored(request: Request, postmortem_id: str) -> Postmortem:
-    stored = await run_in_threadpool(history.current, app_context(request).database, postmortem_id)
+    stored = await current_postmortem(app_context(request).database, postmortem_id)
     return stored.postmortem
 
 

@@ -20,6 +20,7 @@ from hansei.web.api.schemas import ActionItemRead, SearchHitRead, SearchPage
 from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
+from hansei.web.reads import QUICK_ROWS_AT_MOST, read
 
 router = APIRouter(tags=["search"])
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
@@ -33,7 +34,7 @@ async def search(
 ) -> SearchPage:
     """Postmortems whose text holds every word, best first, each with a snippet."""
     context = app_context(request)
-    hits = await run_in_threadpool(
+    hits = await read(
         searching.search_postmortems,
         context.database,
         query.q,
@@ -73,7 +74,10 @@ async def action_items(
         service=service,
         overdue_on=now if overdue else None,
     )
-    found = await run_in_threadpool(
+    # A page as long as the list's is read on the event loop when quick; longer ones
+    # make Python objects of every row, too long a hold of the loop.
+    reading = read if limit <= QUICK_ROWS_AT_MOST else run_in_threadpool
+    found = await reading(
         follow_ups,
         context.database,
         filters,

@@ -16,6 +16,7 @@ from hansei.web.api.schemas import PostmortemSummaryRead, WriteRead
 from hansei.web.auth import check_permission, require
 from hansei.web.context import AppContext, app_context
 from hansei.web.errors import ERRORS
+from hansei.web.reads import QUICK_ROWS_AT_MOST, current_postmortem, read
 from hansei.workflow import ReviewAction
 
 router = APIRouter(tags=["reviews"])
@@ -91,7 +92,7 @@ async def review_step(
     if step.action == ReviewAction.approve and step.base_revision is None:
         raise HTTPException(428, "say which revision you approve: base_revision")
     resolved, revision = await take_step_as(request, user, postmortem_id, step)
-    stored = await run_in_threadpool(history.current, app_context(request).database, resolved)
+    stored = await current_postmortem(app_context(request).database, resolved)
     return ReviewStepRead(
         id=resolved, outcome="updated", revision=revision, status=stored.postmortem.status.value
     )
@@ -107,7 +108,8 @@ async def waiting(
 ) -> list[PostmortemSummaryRead]:
     """Postmortems in review that name you as a reviewer, the longest waiting first,
     a page at a time; the `X-Total-Count` header says how many there are in all."""
-    summaries, total = await run_in_threadpool(
+    reading = read if limit <= QUICK_ROWS_AT_MOST else run_in_threadpool
+    summaries, total = await reading(
         searching.waiting_for_review,
         app_context(request).database,
         user.user.name,

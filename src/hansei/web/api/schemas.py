@@ -60,9 +60,10 @@ class PostmortemSummaryRead(BaseModel):
 class PostmortemPage(BaseModel):
     items: list[PostmortemSummaryRead]
     total: int = Field(
-        description="how many match, counted up to 10,000; 10,001 means more than that"
+        description="how many match: exact with no filter or `status` alone; with other "
+        "filters counted up to 10,000, and 10,001 means more than that"
     )
-    total_exact: bool = Field(description="false when more than 10,000 match")
+    total_exact: bool = Field(description="false when counting stopped at 10,000")
     limit: int
     offset: int
 

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
@@ -23,6 +22,7 @@ from hansei.services.searching import ActionFilters
 from hansei.web.action_items import action_read
 from hansei.web.auth import require
 from hansei.web.context import app_context
+from hansei.web.reads import read
 from hansei.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -56,9 +56,7 @@ async def actions_page(
     )
     grouping = Grouping(group) if group in Grouping.__members__ else Grouping.horizon
     page = max(page, 1)
-    found = await run_in_threadpool(
-        _actions_page, context.database, filters, grouping, timezone, now, page
-    )
+    found = await read(_actions_page, context.database, filters, grouping, timezone, now, page)
     query = {
         "owner": owner,
         "mine": mine,

@@ -27,7 +27,7 @@ from hansei.model.access import Permission
 from hansei.model.enums import ActionStatus
 from hansei.model.rca import Rca, Why
 from hansei.model.reviews import Review
-from hansei.services import checking, history, saving
+from hansei.services import checking, saving
 from hansei.services.accounts import SignedIn
 from hansei.web.auth import require
 from hansei.web.body_limit import read_form
@@ -43,6 +43,7 @@ from hansei.web.forms import (
     values_from_postmortem,
 )
 from hansei.web.i18n import words
+from hansei.web.reads import current_postmortem
 from hansei.web.rendering import render, ui_language
 
 router = APIRouter(include_in_schema=False)
@@ -153,7 +154,7 @@ async def create(request: Request, user: Writer) -> Response:
 @router.get("/postmortems/{postmortem_id}/edit")
 async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Response:
     database = app_context(request).database
-    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    stored = await current_postmortem(database, postmortem_id)
     return _editor(
         request,
         user,
@@ -168,7 +169,7 @@ async def edit_form(postmortem_id: str, request: Request, user: Writer) -> Respo
 @router.post("/postmortems/{postmortem_id}/edit")
 async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     database = app_context(request).database
-    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    stored = await current_postmortem(database, postmortem_id)
     form = await read_form(request)
     raw_base = form.get("base_revision")
     base = int(raw_base) if isinstance(raw_base, str) and raw_base.isdigit() else None
@@ -198,7 +199,7 @@ async def save(postmortem_id: str, request: Request, user: Writer) -> Response:
     except ConflictError as conflict:
         # What is saved now, not what was sent: saving again must not quietly undo the
         # other save. The sent version is kept as a revision, to compare and re-apply.
-        current = await run_in_threadpool(history.current, database, stored.id)
+        current = await current_postmortem(database, stored.id)
         return _editor(
             request,
             user,
@@ -221,7 +222,7 @@ async def preview(request: Request, user: Writer) -> Response:
     base = None
     if isinstance(raw_id, str) and raw_id:
         database = app_context(request).database
-        base = (await run_in_threadpool(history.current, database, raw_id)).postmortem
+        base = (await current_postmortem(database, raw_id)).postmortem
     try:
         postmortem = await _postmortem_from(request, form, base)
     except FormError as error:

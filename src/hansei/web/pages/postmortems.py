@@ -24,12 +24,13 @@ from hansei.services import checking, history, searching
 from hansei.services.accounts import SignedIn
 from hansei.services.connection import Database
 from hansei.services.documents import with_id_comment
-from hansei.services.history import StoredPostmortem
+from hansei.services.history import RevisionInfo, StoredPostmortem
 from hansei.services.searching import PostmortemSummary, SearchFilters, SearchHit, SortOrder
 from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.figures import figures
 from hansei.web.parameters import RevisionNumber
+from hansei.web.reads import current_postmortem, read
 from hansei.web.rendering import render, ui_language
 from hansei.workflow import ReviewAction, is_author
 
@@ -68,12 +69,11 @@ async def postmortem_list(
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
     problem = searching.query_problem(q)
-    found = await run_in_threadpool(_list_page, database, user.user.name, q, filters, order, offset)
-    pages = (
-        None
-        if found.total is None or found.total > searching.COUNTED_AT_MOST
-        else max(1, math.ceil(found.total / PAGE_SIZE))
+    found = await read(_list_page, database, user.user.name, q, filters, order, offset)
+    exact = found.total is not None and (
+        searching.counted_exactly(filters) or found.total <= searching.COUNTED_AT_MOST
     )
+    pages = max(1, math.ceil((found.total or 0) / PAGE_SIZE)) if exact else None
     # A page past the last one leads back to the last one, when the count tells it.
     last_page = pages or page - 1
     waiting_query = {"status": "review", "reviewer": user.user.name, "sort": "waiting"}
@@ -95,6 +95,7 @@ async def postmortem_list(
         summaries=found.summaries,
         total=found.total,
         pages=pages,
+        total_exact=exact,
         counted_at_most=searching.COUNTED_AT_MOST,
         page=page,
         previous_url=f"/?{urlencode({**query, 'page': min(page - 1, last_page)})}"
@@ -242,7 +243,7 @@ def _view(postmortem: Postmortem, settings: Settings) -> DocumentView:
 async def postmortem_page(postmortem_id: str, request: Request, user: Reader) -> Response:
     context = app_context(request)
     database = context.database
-    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    stored = await current_postmortem(database, postmortem_id)
     view = await document_view(stored, context.settings)
     return render(
         request,
@@ -261,7 +262,7 @@ async def postmortem_page(postmortem_id: str, request: Request, user: Reader) ->
 @router.get("/postmortems/{postmortem_id}/export.md")
 async def export_markdown(postmortem_id: str, request: Request, user: Reader) -> Response:
     database = app_context(request).database
-    stored = await run_in_threadpool(history.current, database, postmortem_id)
+    stored = await current_postmortem(database, postmortem_id)
     markdown = await run_in_threadpool(render_markdown, stored.postmortem)
     text = with_id_comment(markdown, stored.id, stored.revision)
     name = f"postmortem-{stored.id[:8]}-r{stored.revision}.md"
@@ -287,6 +288,15 @@ def diff_lines(diff: str) -> list[DiffLine]:
     ]
 
 
+def _revisions_and_diff(
+    database: Database, postmortem_id: str, old: int, new: int
+) -> tuple[list[RevisionInfo], str]:
+    """What the history page reads, in one trip to a worker thread."""
+    revisions = history.list_revisions(database, postmortem_id)
+    diff = history.diff_revisions(database, postmortem_id, old, new) if old != new else ""
+    return revisions, diff
+
+
 @router.get("/postmortems/{postmortem_id}/history")
 async def history_page(
     postmortem_id: str,
@@ -296,15 +306,10 @@ async def history_page(
     new: RevisionNumber | None = None,
 ) -> Response:
     database = app_context(request).database
-    stored = await run_in_threadpool(history.current, database, postmortem_id)
-    revisions = await run_in_threadpool(history.list_revisions, database, stored.id)
+    stored = await current_postmortem(database, postmortem_id)
     new = new or stored.revision
     old = old or max(1, new - 1)
-    diff = (
-        await run_in_threadpool(history.diff_revisions, database, stored.id, old, new)
-        if old != new
-        else ""
-    )
+    revisions, diff = await run_in_threadpool(_revisions_and_diff, database, stored.id, old, new)
     return render(
         request,
         "history.html",
