@@ -7,7 +7,9 @@ the list, a search or who waits for review in well under a millisecond, and neve
 keeps a reader waiting (WAL). So on SQLite such a read runs on the loop first, with
 a time limit: SQLite stops it once ON_LOOP_AT_MOST has passed, and it runs again in a
 thread, where it may take as long as it needs. PostgreSQL's reads cross the network
-and can wait for locks: they always run in a thread.
+and can wait for locks: they always run in a thread. (Run on the loop with statement
+and lock timeouts, they served no more: list API 215 and 238 requests a second
+against 228 and 190 in threads, interleaved runs at 10,000 postmortems.)
 """
 
 from __future__ import annotations
