@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from hansei.metrics import budget_minutes, minutes_between
-from hansei.store import Database, action_changes, filters, listing, queries, search
-from hansei.store.action_changes import ItemKey, StatusChange
+from hansei.store import Database, filters, listing, queries, search
+from hansei.store.action_changes import StatusChange
 from hansei.store.filters import SearchFilters
 from hansei.store.listing import (
     COUNTED_AT_MOST,
     PostmortemSummary,
     SortOrder,
     counted_exactly,
+    total_is_exact,
 )
 from hansei.store.queries import ActionFilters, ActionItemRecord, IncidentSpan
 from hansei.store.search import SearchHit
@@ -107,16 +108,6 @@ def services_of_postmortems(database: Database, ids: list[str]) -> dict[str, lis
         return filters.services_of(connection, sorted(set(ids)))
 
 
-def last_status_changes(
-    database: Database, records: list[ActionItemRecord]
-) -> dict[ItemKey, StatusChange]:
-    """Who last moved each item's status, and when (keyed by postmortem id, number, task)."""
-    with database.querying() as connection:
-        return action_changes.latest(
-            connection, sorted({record.postmortem_id for record in records})
-        )
-
-
 def waiting_for_review(
     database: Database, reviewer: str, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[PostmortemSummary], int]:
@@ -183,10 +174,10 @@ __all__ = [
     "find_action_items",
     "front_page",
     "known_services",
-    "last_status_changes",
     "list_postmortems",
     "query_problem",
     "search_postmortems",
     "service_budget",
+    "total_is_exact",
     "waiting_for_review",
 ]

@@ -131,6 +131,12 @@ def counted_exactly(filters: SearchFilters) -> bool:
     return filter_keys(filters) in _KEPT_COUNTS
 
 
+def total_is_exact(filters: SearchFilters, total: int) -> bool:
+    """Whether `total`, as list_postmortems gave it for these filters, is the exact
+    number of matches rather than "more than COUNTED_AT_MOST"."""
+    return counted_exactly(filters) or total <= COUNTED_AT_MOST
+
+
 _BY_LAST_CHANGE = {
     SortOrder.longest_waiting: (ReviewerRow.updated_at.asc(), ReviewerRow.postmortem_id),
     SortOrder.updated: (ReviewerRow.updated_at.desc(), ReviewerRow.postmortem_id),

@@ -5,11 +5,13 @@ Handing a read to a worker thread and back costs more than a small read itself: 
 second read on the loop, 285 with a hop that did nothing). SQLite answers a page of
 the list, a search or who waits for review in well under a millisecond, and never
 keeps a reader waiting (WAL). So on SQLite such a read runs on the loop first, with
-a time limit: SQLite stops it once ON_LOOP_AT_MOST has passed, and it runs again in a
-thread, where it may take as long as it needs. PostgreSQL's reads cross the network
-and can wait for locks: they always run in a thread. (Run on the loop with statement
-and lock timeouts, they served no more: list API 215 and 238 requests a second
-against 228 and 190 in threads, interleaved runs at 10,000 postmortems.)
+a time limit: SQLite stops it once the loop has spent ON_LOOP_AT_MOST of CPU time on
+it, and it runs again in a thread, where it may take as long as it needs.
+
+PostgreSQL's reads cross the network and can wait for locks: they always run in a
+thread. (Run on the loop with statement and lock timeouts, they served no more: list
+API 215 and 238 requests a second against 228 and 190 in threads, interleaved runs
+at 10,000 postmortems.)
 """
 
 from __future__ import annotations
@@ -47,6 +49,19 @@ async def read(
                 return function(*args, **kwargs)
         except ReadTooLongError:
             pass
+    return await run_in_threadpool(function, *args, **kwargs)
+
+
+async def read_rows(
+    rows: int,
+    function: Callable[_Parameters, _Read],
+    *args: _Parameters.args,
+    **kwargs: _Parameters.kwargs,
+) -> _Read:
+    """A read of up to `rows` rows: as `read` when that is a page at most
+    QUICK_ROWS_AT_MOST long, else in a thread."""
+    if rows <= QUICK_ROWS_AT_MOST:
+        return await read(function, *args, **kwargs)
     return await run_in_threadpool(function, *args, **kwargs)
 
 

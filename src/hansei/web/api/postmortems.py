@@ -248,8 +248,8 @@ router.post(
 async def list_postmortems(
     request: Request, user: Reader, query: Annotated[ListQuery, Depends(list_query)]
 ) -> Response:
-    """Postmortems, filtered and sorted, one page at a time (`total` counts them, up to
-    10,000)."""
+    """Postmortems, filtered and sorted, one page at a time (`total` counts them: up to
+    10,000 with filters other than `status` alone)."""
     context = app_context(request)
     filters = query.filters(context.settings.timezone)
     summaries, total = await read(
@@ -265,7 +265,7 @@ async def list_postmortems(
     page = _PageData(
         items=summaries,
         total=total,
-        total_exact=searching.counted_exactly(filters) or total <= searching.COUNTED_AT_MOST,
+        total_exact=searching.total_is_exact(filters, total),
         limit=query.limit,
         offset=query.offset,
     )

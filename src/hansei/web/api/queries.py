@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
-from starlette.concurrency import run_in_threadpool
 
 from hansei.model import ActionStatus, Horizon
 from hansei.model.access import Permission
@@ -21,7 +20,7 @@ from hansei.web.api.schemas import ActionItemRead, SearchHitRead, SearchPage
 from hansei.web.auth import require
 from hansei.web.context import app_context
 from hansei.web.errors import ERRORS
-from hansei.web.reads import QUICK_ROWS_AT_MOST, read
+from hansei.web.reads import read, read_rows
 
 router = APIRouter(tags=["search"])
 Reader = Annotated[SignedIn, Depends(require(Permission.read))]
@@ -78,10 +77,8 @@ async def action_items(
         service=service,
         overdue_on=now if overdue else None,
     )
-    # A page as long as the list's is read on the event loop when quick; longer ones
-    # make Python objects of every row, too long a hold of the loop.
-    reading = read if limit <= QUICK_ROWS_AT_MOST else run_in_threadpool
-    found = await reading(
+    found = await read_rows(
+        limit,
         follow_ups,
         context.database,
         filters,

@@ -16,7 +16,7 @@ from hansei.web.api.schemas import PostmortemSummaryRead, WriteRead
 from hansei.web.auth import check_permission, require
 from hansei.web.context import AppContext, app_context
 from hansei.web.errors import ERRORS
-from hansei.web.reads import QUICK_ROWS_AT_MOST, current_postmortem, read
+from hansei.web.reads import current_postmortem, read_rows
 from hansei.workflow import ReviewAction
 
 router = APIRouter(tags=["reviews"])
@@ -108,8 +108,8 @@ async def waiting(
 ) -> list[PostmortemSummaryRead]:
     """Postmortems in review that name you as a reviewer, the longest waiting first,
     a page at a time; the `X-Total-Count` header says how many there are in all."""
-    reading = read if limit <= QUICK_ROWS_AT_MOST else run_in_threadpool
-    summaries, total = await reading(
+    summaries, total = await read_rows(
+        limit,
         searching.waiting_for_review,
         app_context(request).database,
         user.user.name,

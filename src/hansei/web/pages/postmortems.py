@@ -70,9 +70,7 @@ async def postmortem_list(
     offset = (page - 1) * PAGE_SIZE
     problem = searching.query_problem(q)
     found = await read(_list_page, database, user.user.name, q, filters, order, offset)
-    exact = found.total is not None and (
-        searching.counted_exactly(filters) or found.total <= searching.COUNTED_AT_MOST
-    )
+    exact = found.total is not None and searching.total_is_exact(filters, found.total)
     pages = max(1, math.ceil((found.total or 0) / PAGE_SIZE)) if exact else None
     # A page past the last one leads back to the last one, when the count tells it.
     last_page = pages or page - 1
